@@ -1,0 +1,898 @@
+package dev.framewire;
+
+import dev.framewire.internal.Checks;
+import dev.framewire.internal.CloseCodes;
+import dev.framewire.internal.ConnectionState;
+import dev.framewire.internal.Connector;
+import dev.framewire.internal.Ending;
+import dev.framewire.internal.FrameQueue;
+import dev.framewire.internal.InboundListener;
+import dev.framewire.internal.KeepAlive;
+import dev.framewire.internal.OutboundSender;
+import dev.framewire.internal.PingTracker;
+import dev.framewire.internal.SharedHttpClient;
+import dev.framewire.internal.Utf8;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A WebSocket connection driven by plain blocking calls, one frame at a time.
+ *
+ * <pre>{@code
+ * try (FrameSocket ws = FrameSocket.connect(URI.create("ws://localhost:8080/echo"))) {
+ *     ws.sendFrame("This is the 1st frame\r\n", false);
+ *     ws.sendPing("This is a ping");
+ *     ws.sendFrame("This is the 2nd frame\r\n", false);
+ *     ws.sendFrame("This is the 3rd and final frame\r\n", true);
+ *     Frame frame;
+ *     do {
+ *         frame = ws.readFrame();             // the Pong is consumed for you
+ *     } while (!frame.isFinal());
+ *     ws.sendClose(1000, "Closing this websocket.");
+ *     Frame close = ws.readFrame();           // the peer's CLOSE
+ *     System.out.println(ws.closeStatus().orElseThrow().code());
+ * }
+ * }</pre>
+ *
+ * <h2>Sending</h2>
+ * Every send blocks until the JDK has written the frame (or until the
+ * {@linkplain Builder#sendTimeout(Duration) send timeout}). Sends may come from many threads:
+ * framewire serializes them, so the JDK's "Send pending" never reaches a caller. The first
+ * {@code sendFrame} of a message decides its type and the following ones are continuations;
+ * mixing types inside an unfinished message is an {@link IllegalStateException}. Ping, Pong and
+ * Close may be sent at any time, also between the frames of a message. Every argument is checked
+ * before anything is sent.
+ *
+ * <h2>Reading</h2>
+ * {@link #readFrame()} returns the next received part; {@link #readMessage()} returns the next
+ * whole message. Received parts wait in a bounded queue: when the reader falls behind, framewire
+ * stops reading from the socket and TCP slows the peer down. Pongs are consumed unless
+ * {@link Builder#pongAutoConsume(boolean)} says otherwise; Pings are answered by the JDK and not
+ * delivered unless {@link Builder#deliverPings(boolean)} asks for them.
+ *
+ * <h2>Closing</h2>
+ * When the peer's Close arrives, its status is recorded ({@link #closeStatus()}), the JDK answers
+ * it with the same code, and {@code readFrame} returns it once as a {@link Opcode#CLOSE} frame;
+ * after that every read throws {@link ConnectionClosedException}. A connection that ends without
+ * a Close reads as status 1006. Frames that arrived before the end are always returned first.
+ * Once the connection has ended, or a Close was sent, sends throw
+ * {@link ConnectionClosedException}. {@link #close()} runs the closing handshake with a bounded
+ * wait; it may be called any number of times.
+ *
+ * <h2>Threads</h2>
+ * All methods are thread-safe. Blocking waits use {@code java.util.concurrent} and are
+ * interruptible, so virtual threads do not pin: an interrupted read or send throws
+ * {@link InterruptedIOException} and keeps the thread's interrupt status; the connection stays
+ * usable (an interrupted send goes on in the background).
+ */
+public final class FrameSocket implements AutoCloseable {
+
+    private final URI uri;
+    private final WebSocket webSocket;
+    private final ConnectionState state;
+    private final FrameQueue queue;
+    private final InboundListener inbound;
+    private final OutboundSender sender;
+    private final PingTracker pings;
+    private final Duration readTimeout;      // null: wait without limit
+    private final Duration closeTimeout;
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final MessageAssembler assembler; // guarded by readLock
+    private final ReentrantLock closeLock = new ReentrantLock();
+    private boolean closeCalled;             // guarded by closeLock
+    private volatile boolean closed;         // close() has run: reads end at once
+
+    private FrameSocket(Builder b, URI uri) throws IOException {
+        this.uri = uri;
+        this.readTimeout = b.readTimeout;
+        this.closeTimeout = b.closeTimeout;
+        this.state = new ConnectionState();
+        this.queue = new FrameQueue(b.maxQueuedParts);
+        this.pings = new PingTracker();
+        this.inbound = new InboundListener(queue, state, pings, b.pongAutoConsume, b.deliverPings);
+        this.assembler = new MessageAssembler(b.maxMessageSize);
+        HttpClient client = b.httpClient != null ? b.httpClient : SharedHttpClient.get();
+        this.webSocket = Connector.open(client, uri, b.headers, b.subprotocols, b.connectTimeout, inbound);
+        this.sender = new OutboundSender(webSocket, state, b.sendTimeout, this::abortWith);
+        if (b.keepAliveInterval != null) {
+            KeepAlive.start(b.keepAliveInterval, b.keepAliveTimeout, state, inbound, sender, pings, this::abortWith);
+        }
+    }
+
+    /**
+     * Opens a connection with the default settings: a 10 second connect timeout, no read
+     * timeout, Pongs consumed, Pings not delivered, a 16 MiB message limit, and one
+     * {@code HttpClient} shared by every socket made this way.
+     *
+     * <p>Blocks until the opening handshake completes.
+     *
+     * @param uri a {@code ws://} or {@code wss://} URI
+     * @return the open connection
+     * @throws IllegalArgumentException if {@code uri} is not an absolute ws or wss URI with a host
+     *                                  and without a fragment
+     * @throws NullPointerException     if {@code uri} is {@code null}
+     * @throws HandshakeException       if the server answered but refused the upgrade
+     * @throws WebSocketException       if no connection could be made (refused, timeout, TLS)
+     * @throws InterruptedIOException   if the thread was interrupted while waiting
+     * @throws IOException              for any other I/O failure
+     */
+    public static FrameSocket connect(URI uri) throws IOException {
+        return newBuilder().connect(uri);
+    }
+
+    /** {@return a builder for a connection with non-default settings} */
+    public static Builder newBuilder() {
+        return new Builder();
+    }
+
+    // ---------------------------------------------------------------------------------- sending
+
+    /**
+     * Sends a text frame: the first frame of a text message, or the next frame of the unfinished
+     * text message. Blocks until the frame is written.
+     *
+     * <p>A high surrogate at the very end of a non-final frame is held back and sent with the
+     * next frame, which must then start with the matching low surrogate. Text longer than 16 KiB
+     * in UTF-8 is cut by the JDK into several wire frames of the same message.
+     *
+     * @param text the text of this frame
+     * @param fin  {@code true} if this is the last frame of the message
+     * @throws IllegalStateException      if a binary message is unfinished
+     * @throws IllegalArgumentException   if {@code text} holds an unpaired surrogate
+     * @throws NullPointerException       if {@code text} is {@code null}
+     * @throws ConnectionClosedException  if the connection has ended or a Close was sent
+     * @throws SendTimeoutException       if the send timeout ran out (the connection is aborted)
+     * @throws InterruptedIOException     if interrupted while waiting (the send goes on)
+     * @throws IOException                if the send failed otherwise
+     */
+    public void sendFrame(CharSequence text, boolean fin) throws IOException {
+        sender.sendText(Checks.requireNonNull(text, "text"), fin, false);
+    }
+
+    /**
+     * Sends a binary frame: the first frame of a binary message, or the next frame of the
+     * unfinished binary message. The buffer's remaining bytes are sent and its position moves to
+     * its limit. Blocks until the frame is written.
+     *
+     * @param data the payload of this frame
+     * @param fin  {@code true} if this is the last frame of the message
+     * @throws IllegalStateException     if a text message is unfinished
+     * @throws NullPointerException      if {@code data} is {@code null}
+     * @throws ConnectionClosedException if the connection has ended or a Close was sent
+     * @throws SendTimeoutException      if the send timeout ran out (the connection is aborted)
+     * @throws InterruptedIOException    if interrupted while waiting (the send goes on)
+     * @throws IOException               if the send failed otherwise
+     */
+    public void sendFrame(ByteBuffer data, boolean fin) throws IOException {
+        sender.sendBinary(Checks.requireNonNull(data, "data"), fin, false);
+    }
+
+    /**
+     * Sends a binary frame, as {@link #sendFrame(ByteBuffer, boolean)}; the array is not copied and
+     * must not change until this method returns.
+     *
+     * @param data the payload of this frame
+     * @param fin  {@code true} if this is the last frame of the message
+     * @throws IllegalStateException     if a text message is unfinished
+     * @throws NullPointerException      if {@code data} is {@code null}
+     * @throws ConnectionClosedException if the connection has ended or a Close was sent
+     * @throws SendTimeoutException      if the send timeout ran out (the connection is aborted)
+     * @throws InterruptedIOException    if interrupted while waiting (the send goes on)
+     * @throws IOException               if the send failed otherwise
+     */
+    public void sendFrame(byte[] data, boolean fin) throws IOException {
+        sender.sendBinary(ByteBuffer.wrap(Checks.requireNonNull(data, "data")), fin, false);
+    }
+
+    /**
+     * Sends a whole text message. Blocks until it is written.
+     *
+     * @param message the text
+     * @throws IllegalStateException     if a message sent with {@code sendFrame} is unfinished
+     * @throws IllegalArgumentException  if {@code message} holds an unpaired surrogate
+     * @throws NullPointerException      if {@code message} is {@code null}
+     * @throws ConnectionClosedException if the connection has ended or a Close was sent
+     * @throws SendTimeoutException      if the send timeout ran out (the connection is aborted)
+     * @throws InterruptedIOException    if interrupted while waiting (the send goes on)
+     * @throws IOException               if the send failed otherwise
+     */
+    public void sendText(CharSequence message) throws IOException {
+        sender.sendText(Checks.requireNonNull(message, "message"), true, true);
+    }
+
+    /**
+     * Sends a whole binary message: the buffer's remaining bytes (its position moves to its
+     * limit). Blocks until it is written.
+     *
+     * @param message the payload
+     * @throws IllegalStateException     if a message sent with {@code sendFrame} is unfinished
+     * @throws NullPointerException      if {@code message} is {@code null}
+     * @throws ConnectionClosedException if the connection has ended or a Close was sent
+     * @throws SendTimeoutException      if the send timeout ran out (the connection is aborted)
+     * @throws InterruptedIOException    if interrupted while waiting (the send goes on)
+     * @throws IOException               if the send failed otherwise
+     */
+    public void sendBinary(ByteBuffer message) throws IOException {
+        sender.sendBinary(Checks.requireNonNull(message, "message"), true, true);
+    }
+
+    /**
+     * Sends a Ping whose payload is the UTF-8 encoding of {@code payload}. The peer's Pong is
+     * consumed unless {@link Builder#pongAutoConsume(boolean)} is off. Blocks until written.
+     *
+     * @param payload at most 125 bytes in UTF-8
+     * @throws IllegalArgumentException  if the payload is longer than 125 bytes or holds an
+     *                                   unpaired surrogate
+     * @throws NullPointerException      if {@code payload} is {@code null}
+     * @throws ConnectionClosedException if the connection has ended or a Close was sent
+     * @throws IOException               if the send failed otherwise (see {@link #sendFrame(CharSequence, boolean)})
+     */
+    public void sendPing(CharSequence payload) throws IOException {
+        sender.sendPing(controlPayload(payload, "Ping"));
+    }
+
+    /**
+     * Sends a Ping with the buffer's remaining bytes as payload. Blocks until written.
+     *
+     * @param payload at most 125 bytes
+     * @throws IllegalArgumentException  if more than 125 bytes remain
+     * @throws NullPointerException      if {@code payload} is {@code null}
+     * @throws ConnectionClosedException if the connection has ended or a Close was sent
+     * @throws IOException               if the send failed otherwise (see {@link #sendFrame(CharSequence, boolean)})
+     */
+    public void sendPing(ByteBuffer payload) throws IOException {
+        sender.sendPing(controlPayload(payload, "Ping"));
+    }
+
+    /**
+     * Sends an unsolicited Pong (a one-way heartbeat) with the buffer's remaining bytes as
+     * payload. Pings need no answer from you: the JDK answers them. Blocks until written.
+     *
+     * @param payload at most 125 bytes
+     * @throws IllegalArgumentException  if more than 125 bytes remain
+     * @throws NullPointerException      if {@code payload} is {@code null}
+     * @throws ConnectionClosedException if the connection has ended or a Close was sent
+     * @throws IOException               if the send failed otherwise (see {@link #sendFrame(CharSequence, boolean)})
+     */
+    public void sendPong(ByteBuffer payload) throws IOException {
+        sender.sendPong(controlPayload(payload, "Pong"));
+    }
+
+    /**
+     * Measures the round trip of one Ping: sends a Ping with a payload of framewire's own and
+     * blocks until its Pong arrives. That Pong is consumed whatever
+     * {@link Builder#pongAutoConsume(boolean)} says. Pongs are seen while the receive queue has
+     * room, so a reader that stopped reading can make this time out.
+     *
+     * @param timeout how long to wait for the Pong
+     * @return the time from handing the Ping to the JDK until its Pong arrived
+     * @throws IllegalArgumentException  if {@code timeout} is zero or negative
+     * @throws NullPointerException      if {@code timeout} is {@code null}
+     * @throws ReadTimeoutException      if no Pong arrived in time (the connection stays open)
+     * @throws ConnectionClosedException if the connection ended before the Pong arrived
+     * @throws InterruptedIOException    if interrupted while waiting
+     * @throws IOException               if sending the Ping failed otherwise
+     */
+    public Duration ping(Duration timeout) throws IOException {
+        Checks.requirePositive(timeout, "timeout");
+        long deadline = System.nanoTime() + Checks.toNanosSaturated(timeout);
+        PingTracker.Pending ping = pings.register();
+        try {
+            long start = System.nanoTime();
+            sender.sendPing(ping.payload());
+            long arrived = ping.pong().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return Duration.ofNanos(arrived - start);
+        } catch (TimeoutException e) {
+            throw new ReadTimeoutException("No Pong arrived within " + timeout, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while waiting for a Pong");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ConnectionClosedException closed) {
+                throw new ConnectionClosedException(closed.closeStatus(), closed.getMessage(), closed.getCause());
+            }
+            throw new WebSocketException("Ping failed: " + e.getCause(), e.getCause());
+        } finally {
+            pings.forget(ping);
+        }
+    }
+
+    /**
+     * Starts the closing handshake: sends a Close and blocks until it is written. Keep reading
+     * to receive the peer's answering Close, which {@link #readFrame()} returns as a
+     * {@link Opcode#CLOSE} frame; or call {@link #close()}, which waits for it.
+     *
+     * @param code   1000, 1001, 1008, 1011 or an application code from 3000 to 4999 (the JDK
+     *               lets a client send no other)
+     * @param reason at most 123 bytes in UTF-8; may be empty
+     * @throws IllegalArgumentException  if the code may not be sent, or the reason is too long or
+     *                                   holds an unpaired surrogate
+     * @throws NullPointerException      if {@code reason} is {@code null}
+     * @throws ConnectionClosedException if the connection has ended or a Close was already sent
+     * @throws IOException               if the send failed otherwise (see {@link #sendFrame(CharSequence, boolean)})
+     */
+    public void sendClose(int code, String reason) throws IOException {
+        CloseCodes.requireSendable(code, reason);
+        sender.sendClose(code, reason);
+    }
+
+    private static ByteBuffer controlPayload(CharSequence payload, String what) {
+        Checks.requireNonNull(payload, "payload");
+        int unpaired = Utf8.firstUnpairedSurrogate(payload, false);
+        Checks.requireArgument(unpaired == Utf8.NONE, "%s payload has an unpaired surrogate at index %d", what, unpaired);
+        long length = Utf8.encodedLength(payload);
+        Checks.requireArgument(length <= 125, "%s payload is %d UTF-8 bytes, at most 125 allowed", what, length);
+        return ByteBuffer.wrap(payload.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ByteBuffer controlPayload(ByteBuffer payload, String what) {
+        Checks.requireNonNull(payload, "payload");
+        Checks.requireArgument(payload.remaining() <= 125,
+                "%s payload is %d bytes, at most 125 allowed", what, payload.remaining());
+        return payload;
+    }
+
+    // ---------------------------------------------------------------------------------- reading
+
+    /**
+     * Returns the next received frame, waiting up to the
+     * {@linkplain Builder#readTimeout(Duration) read timeout} (without limit if none is set).
+     *
+     * @return the next part of a message, or a control frame: the peer's CLOSE once, PINGs if
+     * {@linkplain Builder#deliverPings(boolean) asked for}, PONGs unless
+     * {@linkplain Builder#pongAutoConsume(boolean) consumed}
+     * @throws ReadTimeoutException      if nothing arrived in time (the connection stays usable)
+     * @throws ConnectionClosedException if the connection has ended and every frame that came
+     *                                   before the end has been read
+     * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
+     */
+    public Frame readFrame() throws IOException {
+        return readFrameUntil(deadline(readTimeout), readTimeout);
+    }
+
+    /**
+     * Returns the next received frame, waiting at most {@code timeout}.
+     *
+     * @param timeout how long to wait
+     * @return the next frame, as {@link #readFrame()}
+     * @throws IllegalArgumentException  if {@code timeout} is zero or negative
+     * @throws NullPointerException      if {@code timeout} is {@code null}
+     * @throws ReadTimeoutException      if nothing arrived in time (the connection stays usable)
+     * @throws ConnectionClosedException if the connection has ended and every frame that came
+     *                                   before the end has been read
+     * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
+     */
+    public Frame readFrame(Duration timeout) throws IOException {
+        Checks.requirePositive(timeout, "timeout");
+        return readFrameUntil(deadline(timeout), timeout);
+    }
+
+    /**
+     * Returns the next whole message, waiting up to the
+     * {@linkplain Builder#readTimeout(Duration) read timeout} for all of it. Control frames are
+     * skipped, never returned.
+     *
+     * @return the data frames of one message, joined
+     * @throws MessageTooLargeException  if the message is larger than the
+     *                                   {@linkplain Builder#maxMessageSize(int) limit}; the
+     *                                   connection is then being closed with 1008
+     * @throws ReadTimeoutException      if the message did not arrive in time (parts already read
+     *                                   are kept for the next call; the connection stays usable)
+     * @throws ConnectionClosedException if the peer closed (its CLOSE ends the read) or the
+     *                                   connection ended otherwise
+     * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
+     */
+    public Message readMessage() throws IOException {
+        return readMessageUntil(deadline(readTimeout), readTimeout);
+    }
+
+    /**
+     * Returns the next whole message, waiting at most {@code timeout} for all of it.
+     *
+     * @param timeout how long to wait
+     * @return the data frames of one message, joined
+     * @throws IllegalArgumentException  if {@code timeout} is zero or negative
+     * @throws NullPointerException      if {@code timeout} is {@code null}
+     * @throws MessageTooLargeException  if the message is larger than the limit
+     * @throws ReadTimeoutException      if the message did not arrive in time (nothing is lost)
+     * @throws ConnectionClosedException if the peer closed or the connection ended otherwise
+     * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
+     */
+    public Message readMessage(Duration timeout) throws IOException {
+        Checks.requirePositive(timeout, "timeout");
+        return readMessageUntil(deadline(timeout), timeout);
+    }
+
+    private Frame readFrameUntil(long deadline, Duration timeout) throws IOException {
+        requireNotClosed();
+        lockForRead(deadline, timeout);
+        try {
+            return assembler.holdsParts() ? assembler.takeHeldPart() : next(deadline, timeout);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private Message readMessageUntil(long deadline, Duration timeout) throws IOException {
+        requireNotClosed();
+        lockForRead(deadline, timeout);
+        try {
+            while (true) {
+                Frame frame = next(deadline, timeout);
+                switch (frame.opcode()) {
+                    case PING, PONG -> { }
+                    case CLOSE -> throw state.ending().toException();
+                    default -> {
+                        Message message = addToMessage(frame);
+                        if (message != null) {
+                            return message;
+                        }
+                    }
+                }
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private Message addToMessage(Frame frame) throws IOException {
+        try {
+            return assembler.add(frame);
+        } catch (MessageTooLargeException tooLarge) {
+            // Refuse the rest of the message: close with 1008 (the JDK will not send 1009) and let
+            // the rest drain, so the peer's answering Close can arrive.
+            queue.discardAll();
+            try {
+                sendClose(1008, "Message exceeds " + tooLarge.limit() + " bytes");
+            } catch (IOException alreadyClosing) {
+                // Ending anyway: the caller learns about the size, which is what matters here.
+            }
+            throw tooLarge;
+        }
+    }
+
+    /** After {@link #close()} unread frames are gone: reads report the end at once. */
+    private void requireNotClosed() throws ConnectionClosedException {
+        if (closed) {
+            throw state.ending().toException();
+        }
+    }
+
+    /** Takes the next frame from the queue; the read lock is held. */
+    private Frame next(long deadline, Duration timeout) throws IOException {
+        Object item;
+        try {
+            item = queue.take(deadline == NO_DEADLINE ? -1 : Math.max(0, deadline - System.nanoTime()));
+        } catch (InterruptedException e) {
+            throw interrupted();
+        }
+        if (item instanceof Frame frame) {
+            return frame;
+        }
+        if (item instanceof Ending ending) {
+            throw ending.toException();
+        }
+        throw new ReadTimeoutException("Nothing arrived within " + timeout, timeout);
+    }
+
+    private void lockForRead(long deadline, Duration timeout) throws IOException {
+        try {
+            if (deadline == NO_DEADLINE) {
+                readLock.lockInterruptibly();
+            } else if (!readLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new ReadTimeoutException("Another thread kept reading for longer than " + timeout, timeout);
+            }
+        } catch (InterruptedException e) {
+            throw interrupted();
+        }
+    }
+
+    private static final long NO_DEADLINE = Long.MIN_VALUE;
+
+    private static long deadline(Duration timeout) {
+        if (timeout == null) {
+            return NO_DEADLINE;
+        }
+        long deadline = System.nanoTime() + Checks.toNanosSaturated(timeout);
+        return deadline == NO_DEADLINE ? NO_DEADLINE + 1 : deadline;
+    }
+
+    private static InterruptedIOException interrupted() {
+        Thread.currentThread().interrupt();
+        return new InterruptedIOException("Interrupted while waiting for a frame");
+    }
+
+    // ---------------------------------------------------------------------------------- state
+
+    /**
+     * {@return how the peer closed the connection}: the code and reason of its Close frame
+     * ({@value CloseStatus#NO_STATUS_RECEIVED} if it had no status), or
+     * {@value CloseStatus#ABNORMAL_CLOSURE} if the connection ended without one. Empty while the
+     * connection has not ended. Never blocks.
+     */
+    public Optional<CloseStatus> closeStatus() {
+        return state.closeStatus();
+    }
+
+    /**
+     * {@return whether the connection is open in both directions}: no Close sent or received, no
+     * failure. Frames received before the end may still be waiting to be read. Never blocks.
+     */
+    public boolean isOpen() {
+        return state.isOpen();
+    }
+
+    /** {@return the subprotocol the server chose, or the empty string if none} */
+    public String subprotocol() {
+        return webSocket.getSubprotocol();
+    }
+
+    /** {@return the URI this socket connected to} */
+    public URI uri() {
+        return uri;
+    }
+
+    /**
+     * Closes the connection and releases it; any further call to {@code close} does nothing.
+     *
+     * <p>Unless a Close was sent already or the connection has ended, sends Close 1000. Unread
+     * frames are discarded. Then waits up to the
+     * {@linkplain Builder#closeTimeout(Duration) close timeout} for the peer's Close, and aborts
+     * the connection if it does not come. Never throws; if interrupted, it aborts at once and
+     * keeps the interrupt status.
+     */
+    @Override
+    public void close() {
+        closeLock.lock();
+        try {
+            if (closeCalled) {
+                return;
+            }
+            closeCalled = true;
+        } finally {
+            closeLock.unlock();
+        }
+        try {
+            queue.discardAll();
+            if (state.isOpen()) {
+                try {
+                    sendClose(CloseStatus.NORMAL_CLOSURE, "");
+                } catch (IOException closingAnyway) {
+                    // The connection ended meanwhile, or the write failed: nothing to wait for.
+                }
+            }
+            state.ended().get(Checks.toNanosSaturated(closeTimeout), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException | ExecutionException e) {
+            // The peer did not answer in time: abort below.
+        } finally {
+            abortWith(Ending.abnormal("The connection was closed locally before the peer's Close arrived", null));
+            closed = true;
+        }
+    }
+
+    /**
+     * Ends the connection at once, without a closing handshake: the TCP connection is closed,
+     * waiting readers and senders are woken with {@link ConnectionClosedException}, and if the
+     * peer's Close had not arrived, {@link #closeStatus()} reads 1006. Never blocks.
+     */
+    public void abort() {
+        abortWith(Ending.abnormal("The connection was aborted", null));
+    }
+
+    private void abortWith(Ending how) {
+        inbound.finish(how);
+        webSocket.abort();
+    }
+
+    /** The most received parts held at once so far; for tests of the flow control. */
+    int maxQueuedPartsSeen() {
+        return queue.highWater();
+    }
+
+    @Override
+    public String toString() {
+        return "FrameSocket[" + uri + (isOpen() ? ", open" : ", " + closeStatus().map(String::valueOf).orElse("closing")) + "]";
+    }
+
+    // ---------------------------------------------------------------------------------- builder
+
+    /**
+     * Settings for a new {@link FrameSocket}. A builder is not thread-safe; it may be reused to
+     * open several connections with the same settings. Every setter checks its argument at
+     * once and names the bad value.
+     */
+    public static final class Builder {
+
+        /** Header names the JDK sets itself and refuses from callers (case-insensitive). */
+        private static final Set<String> FORBIDDEN_HEADERS = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+
+        static {
+            FORBIDDEN_HEADERS.addAll(List.of("Connection", "Content-Length", "Expect", "Host", "Upgrade",
+                    "Sec-WebSocket-Accept", "Sec-WebSocket-Extensions", "Sec-WebSocket-Key",
+                    "Sec-WebSocket-Protocol", "Sec-WebSocket-Version"));
+        }
+
+        private final List<Map.Entry<String, String>> headers = new ArrayList<>();
+        private List<String> subprotocols = List.of();
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration readTimeout;
+        private Duration sendTimeout;
+        private Duration closeTimeout = Duration.ofSeconds(5);
+        private boolean pongAutoConsume = true;
+        private boolean deliverPings;
+        private int maxMessageSize = 16 << 20;
+        private int maxQueuedParts = 64;
+        private HttpClient httpClient;
+        private Duration keepAliveInterval;
+        private Duration keepAliveTimeout;
+
+        private Builder() {
+        }
+
+        /**
+         * Adds a header to the opening handshake request; may be called again for more values.
+         *
+         * @param name  a header name (an HTTP token), not one the WebSocket handshake sets itself
+         *              ({@code Connection}, {@code Upgrade}, {@code Host}, {@code Sec-WebSocket-*}, …)
+         * @param value the value, without CR, LF or other control characters
+         * @return this builder
+         * @throws IllegalArgumentException if the name or value is not allowed
+         * @throws NullPointerException     if an argument is {@code null}
+         */
+        public Builder header(String name, String value) {
+            Checks.requireNonNull(name, "header name");
+            Checks.requireNonNull(value, "header value");
+            Checks.requireArgument(isToken(name), "Invalid header name: \"%s\"", escape(name));
+            Checks.requireArgument(!FORBIDDEN_HEADERS.contains(name),
+                    "Header \"%s\" is set by the WebSocket handshake itself and cannot be set by callers", name);
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                Checks.requireArgument((c >= 0x20 && c != 0x7F && c <= 0xFF) || c == '\t',
+                        "Invalid character U+%04X at index %d in the value of header \"%s\": \"%s\"",
+                        (int) c, i, name, escape(value));
+            }
+            headers.add(new AbstractMap.SimpleImmutableEntry<>(name, value));
+            return this;
+        }
+
+        /**
+         * Sets the subprotocols to offer, most preferred first; the server picks at most one
+         * ({@link FrameSocket#subprotocol()}). Replaces any earlier call.
+         *
+         * @param subprotocols HTTP tokens, without duplicates
+         * @return this builder
+         * @throws IllegalArgumentException if one is not a token, or appears twice
+         * @throws NullPointerException     if the array or an element is {@code null}
+         */
+        public Builder subprotocols(String... subprotocols) {
+            Checks.requireNonNull(subprotocols, "subprotocols");
+            List<String> list = new ArrayList<>();
+            for (String p : subprotocols) {
+                Checks.requireNonNull(p, "subprotocol");
+                Checks.requireArgument(isToken(p), "Invalid subprotocol: \"%s\"", escape(p));
+                Checks.requireArgument(!list.contains(p), "Duplicate subprotocol: \"%s\"", p);
+                list.add(p);
+            }
+            this.subprotocols = List.copyOf(list);
+            return this;
+        }
+
+        /**
+         * Sets how long the TCP connect, TLS and the opening handshake may take together.
+         * Default: 10 seconds.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         * @throws NullPointerException     if {@code timeout} is {@code null}
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = Checks.requirePositive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * Sets how long {@link FrameSocket#readFrame()} and {@link FrameSocket#readMessage()} wait
+         * when called without a timeout. Default: no limit.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         * @throws NullPointerException     if {@code timeout} is {@code null}
+         */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = Checks.requirePositive(timeout, "readTimeout");
+            return this;
+        }
+
+        /**
+         * Sets how long one send may take before the connection is aborted and the send throws
+         * {@link SendTimeoutException}. A send is slow when the peer stops reading and TCP's
+         * window fills. Default: no limit.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         * @throws NullPointerException     if {@code timeout} is {@code null}
+         */
+        public Builder sendTimeout(Duration timeout) {
+            this.sendTimeout = Checks.requirePositive(timeout, "sendTimeout");
+            return this;
+        }
+
+        /**
+         * Sets how long {@link FrameSocket#close()} waits for the peer's Close before it aborts.
+         * Default: 5 seconds.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         * @throws NullPointerException     if {@code timeout} is {@code null}
+         */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = Checks.requirePositive(timeout, "closeTimeout");
+            return this;
+        }
+
+        /**
+         * Sets whether received Pongs are dropped, so that {@code readFrame} never returns one.
+         * Pongs that answer {@link FrameSocket#ping(Duration)} or the keepalive are always
+         * consumed. Default: {@code true}.
+         *
+         * @param consume {@code true} to drop Pongs
+         * @return this builder
+         */
+        public Builder pongAutoConsume(boolean consume) {
+            this.pongAutoConsume = consume;
+            return this;
+        }
+
+        /**
+         * Sets whether received Pings are returned by {@code readFrame} (never by
+         * {@code readMessage}). Either way the JDK has already answered them with a Pong.
+         * Default: {@code false}.
+         *
+         * @param deliver {@code true} to return Pings
+         * @return this builder
+         */
+        public Builder deliverPings(boolean deliver) {
+            this.deliverPings = deliver;
+            return this;
+        }
+
+        /**
+         * Sets the largest message {@link FrameSocket#readMessage()} accepts, in bytes (UTF-8
+         * bytes for text). Default: 16 MiB.
+         *
+         * @param bytes a positive size
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is zero or negative
+         */
+        public Builder maxMessageSize(int bytes) {
+            Checks.requireArgument(bytes > 0, "Expected a positive maxMessageSize: %d", bytes);
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /**
+         * Sets how many received parts may wait to be read before framewire stops reading from
+         * the socket. Memory held per connection is at most about this many times 16 KiB.
+         * Default: 64.
+         *
+         * @param parts a positive count
+         * @return this builder
+         * @throws IllegalArgumentException if {@code parts} is zero or negative
+         */
+        public Builder maxQueuedParts(int parts) {
+            Checks.requireArgument(parts > 0, "Expected a positive maxQueuedParts: %d", parts);
+            this.maxQueuedParts = parts;
+            return this;
+        }
+
+        /**
+         * Sets the {@code HttpClient} that opens the connection: for TLS settings
+         * ({@code SSLContext}), proxies, an authenticator or an executor of your own. Default:
+         * one client shared by every framewire socket.
+         *
+         * @param client the client
+         * @return this builder
+         * @throws NullPointerException if {@code client} is {@code null}
+         */
+        public Builder httpClient(HttpClient client) {
+            this.httpClient = Checks.requireNonNull(client, "httpClient");
+            return this;
+        }
+
+        /**
+         * Watches that the peer is alive: after {@code interval} with nothing received, a Ping is
+         * sent; if nothing at all arrives within {@code timeout} after it, the connection is
+         * aborted and reads throw {@link ConnectionClosedException} with status 1006, whose cause
+         * says it was the keepalive. The keepalive's Pongs never reach {@code readFrame}.
+         * Default: off.
+         *
+         * @param interval how long the connection may be idle before a Ping
+         * @param timeout  how long to wait for anything after that Ping
+         * @return this builder
+         * @throws IllegalArgumentException if a duration is zero or negative
+         * @throws NullPointerException     if a duration is {@code null}
+         */
+        public Builder keepAlive(Duration interval, Duration timeout) {
+            this.keepAliveInterval = Checks.requirePositive(interval, "keepAlive interval");
+            this.keepAliveTimeout = Checks.requirePositive(timeout, "keepAlive timeout");
+            return this;
+        }
+
+        /**
+         * Opens a connection with these settings, blocking until the opening handshake
+         * completes.
+         *
+         * @param uri a {@code ws://} or {@code wss://} URI with a host and without a fragment
+         * @return the open connection
+         * @throws IllegalArgumentException if {@code uri} is not such a URI
+         * @throws NullPointerException     if {@code uri} is {@code null}
+         * @throws HandshakeException       if the server answered but refused the upgrade
+         * @throws WebSocketException       if no connection could be made (refused, timeout, TLS)
+         * @throws InterruptedIOException   if the thread was interrupted while waiting
+         * @throws IOException              for any other I/O failure
+         */
+        public FrameSocket connect(URI uri) throws IOException {
+            Checks.requireNonNull(uri, "uri");
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            Checks.requireArgument(scheme.equals("ws") || scheme.equals("wss"),
+                    "Expected a ws:// or wss:// URI: %s", uri);
+            Checks.requireArgument(uri.getHost() != null, "Expected a URI with a host: %s", uri);
+            Checks.requireArgument(uri.getRawFragment() == null, "Expected a URI without a fragment: %s", uri);
+            return new FrameSocket(this, uri);
+        }
+
+        private static boolean isToken(String s) {
+            if (s.isEmpty()) {
+                return false;
+            }
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                boolean tchar = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                        || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+                if (!tchar) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Shows control characters in messages instead of printing them raw. */
+        private static String escape(String s) {
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < 0x20 || c == 0x7F) {
+                    out.append(String.format("\\u%04X", (int) c));
+                } else {
+                    out.append(c);
+                }
+            }
+            return out.toString();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.framewire.internal;
+
+import dev.framewire.HandshakeException;
+import dev.framewire.WebSocketException;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+
+/**
+ * The opening handshake: builds the JDK WebSocket, waits for it, and turns the JDK's failures
+ * into framewire's exceptions.
+ */
+public final class Connector {
+
+    /**
+     * The JDK applies the connect timeout to the handshake itself; framewire waits this much
+     * longer before giving up on its own, so a JDK that never completes the future cannot hang
+     * the caller.
+     */
+    private static final Duration SAFETY_MARGIN = Duration.ofSeconds(5);
+
+    private Connector() {
+    }
+
+    /**
+     * Opens a WebSocket, blocking until the handshake completes or fails.
+     *
+     * @throws HandshakeException     the server answered, but did not upgrade
+     * @throws WebSocketException     the connection could not be made (refused, timed out, TLS)
+     * @throws InterruptedIOException the thread was interrupted while waiting
+     */
+    public static WebSocket open(HttpClient client, URI uri, List<Map.Entry<String, String>> headers,
+                                 List<String> subprotocols, Duration connectTimeout,
+                                 WebSocket.Listener listener) throws IOException {
+        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(connectTimeout);
+        for (Map.Entry<String, String> header : headers) {
+            builder.header(header.getKey(), header.getValue());
+        }
+        if (!subprotocols.isEmpty()) {
+            builder.subprotocols(subprotocols.get(0),
+                    subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
+        }
+        CompletableFuture<WebSocket> opening = builder.buildAsync(uri, listener);
+        try {
+            return opening.get(Checks.toNanosSaturated(connectTimeout.plus(SAFETY_MARGIN)), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            giveUp(opening);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while opening " + uri);
+        } catch (TimeoutException e) {
+            giveUp(opening);
+            throw new WebSocketException("Opening " + uri + " did not complete within " + connectTimeout, e);
+        } catch (ExecutionException e) {
+            throw translate(uri, connectTimeout, e.getCause());
+        }
+    }
+
+    /** A handshake that completes after the caller gave up must not leave a connection behind. */
+    private static void giveUp(CompletableFuture<WebSocket> opening) {
+        opening.cancel(true);
+        opening.thenAccept(WebSocket::abort);
+    }
+
+    private static IOException translate(URI uri, Duration connectTimeout, Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof WebSocketHandshakeException refused) {
+            HttpResponse<?> response = refused.getResponse();
+            return new HandshakeException(response.statusCode(), response.headers(),
+                    "The server refused the WebSocket upgrade of " + uri + ": HTTP " + response.statusCode()
+                            + (refused.getMessage() != null ? " (" + refused.getMessage() + ")" : ""),
+                    refused);
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return new WebSocketException("Opening " + uri + " did not complete within " + connectTimeout, cause);
+        }
+        if (cause instanceof SSLException) {
+            return new WebSocketException("TLS handshake with " + uri + " failed: " + cause.getMessage(), cause);
+        }
+        if (cause instanceof IllegalArgumentException iae) {
+            throw new IllegalArgumentException(iae.getMessage(), iae);
+        }
+        return new WebSocketException("Could not open " + uri + ": " + cause, cause);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.framewire.internal;
+
+import dev.framewire.CloseStatus;
+import dev.framewire.Frame;
+import dev.framewire.Opcode;
+
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Turns the JDK's listener calls into {@link Frame}s in a {@link FrameQueue}.
+ *
+ * <p>Rules this class keeps:
+ * <ul>
+ *   <li>It never blocks: the JDK may call it on its selector thread (framewire's default client
+ *       runs listener calls there directly, to save a thread hand-off per frame).</li>
+ *   <li>It copies what the JDK lends it before returning, and returns {@code null} so the JDK
+ *       may reuse its buffers at once.</li>
+ *   <li>Every call the JDK counts against demand either enqueues a frame or asks for one more
+ *       part at once (a filtered Pong or Ping), so demand never leaks.</li>
+ *   <li>The JDK calls it from one thread at a time, in order; {@code continuing} relies on that.</li>
+ * </ul>
+ */
+public final class InboundListener implements WebSocket.Listener {
+
+    private final FrameQueue queue;
+    private final ConnectionState state;
+    private final PingTracker pings;
+    private final boolean pongAutoConsume;
+    private final boolean deliverPings;
+    private volatile long lastInboundNanos = System.nanoTime();
+    private boolean continuing; // inside a message whose first part was delivered
+
+    /**
+     * Creates a listener.
+     *
+     * @param queue           where frames go
+     * @param state           the connection's lifecycle, ended here on the peer's Close or a failure
+     * @param pings           the Pings framewire sent itself, whose Pongs are consumed here
+     * @param pongAutoConsume drop every other Pong too
+     * @param deliverPings    deliver Pings (the JDK has answered them already)
+     */
+    public InboundListener(FrameQueue queue, ConnectionState state, PingTracker pings,
+                           boolean pongAutoConsume, boolean deliverPings) {
+        this.queue = queue;
+        this.state = state;
+        this.pings = pings;
+        this.pongAutoConsume = pongAutoConsume;
+        this.deliverPings = deliverPings;
+    }
+
+    /** {@return when anything last arrived from the peer, as {@link System#nanoTime()}} */
+    public long lastInboundNanos() {
+        return lastInboundNanos;
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        queue.start(webSocket);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        lastInboundNanos = System.nanoTime();
+        queue.add(Frame.ofText(nextDataOpcode(Opcode.TEXT, last), data.toString(), last));
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        lastInboundNanos = System.nanoTime();
+        queue.add(Frame.ofBinary(nextDataOpcode(Opcode.BINARY, last), data, last));
+        return null;
+    }
+
+    private Opcode nextDataOpcode(Opcode first, boolean last) {
+        Opcode opcode = continuing ? Opcode.CONTINUATION : first;
+        continuing = !last;
+        return opcode;
+    }
+
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+        lastInboundNanos = System.nanoTime();
+        if (deliverPings) {
+            queue.add(Frame.ofBinary(Opcode.PING, message, true));
+        } else {
+            queue.replenish(1);
+        }
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+        lastInboundNanos = System.nanoTime();
+        if (pings.answer(message) || pongAutoConsume) {
+            queue.replenish(1);
+        } else {
+            queue.add(Frame.ofBinary(Opcode.PONG, message, true));
+        }
+        return null;
+    }
+
+    /**
+     * The peer's Close, or (status 1006) the JDK's report that TCP ended without one. Returning
+     * {@code null} lets the JDK answer a real Close at once with the same code.
+     */
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        lastInboundNanos = System.nanoTime();
+        if (statusCode == CloseStatus.ABNORMAL_CLOSURE) {
+            finish(Ending.abnormal("The connection was closed by the peer without a Close frame (1006)", null));
+        } else {
+            CloseStatus status = new CloseStatus(statusCode, reason);
+            Ending how = new Ending(status, "The peer closed the connection: " + status, null);
+            // Ended before the CLOSE is visible, so a reader that takes it finds the ending set.
+            if (state.end(how)) {
+                queue.add(Frame.ofClose(status));
+                queue.end(how);
+                pings.failAll(how);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A failure the JDK reports: a protocol violation by the peer, an I/O error, or a JDK defect
+     * (an {@link InternalError} from {@code TransportImpl.acknowledgeReception} when TCP ends right
+     * after a message). All of them end the connection as 1006 with the JDK's error as cause.
+     */
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        finish(Ending.abnormal("The connection failed: " + error, error));
+    }
+
+    /** Ends the connection from outside the JDK's callbacks (abort, close, timeouts). */
+    public void finish(Ending how) {
+        if (state.end(how)) {
+            queue.end(how);
+            pings.failAll(how);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.framewire.internal;
+
+import dev.framewire.WebSocketException;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Liveness for one connection: after {@code interval} with nothing received, send a Ping; if
+ * nothing at all arrives within {@code timeout} after it, abort the connection (1006).
+ *
+ * <p>Any inbound frame counts as life, not only the Pong. All connections share one daemon
+ * scheduler thread; each connection's check is a short non-blocking task on it (the Ping is
+ * handed to the JDK without waiting, and skipped if a Ping or Pong is already being sent).
+ */
+public final class KeepAlive implements Runnable {
+
+    private final long intervalNanos;
+    private final long timeoutNanos;
+    private final Duration interval;
+    private final Duration timeout;
+    private final InboundListener inbound;
+    private final OutboundSender sender;
+    private final PingTracker pings;
+    private final Consumer<Ending> abort;
+    private long pingSentNanos; // 0 while no keepalive Ping is waiting; scheduler thread only
+    private volatile ScheduledFuture<?> task;
+
+    private KeepAlive(Duration interval, Duration timeout, InboundListener inbound, OutboundSender sender,
+                      PingTracker pings, Consumer<Ending> abort) {
+        this.interval = interval;
+        this.timeout = timeout;
+        this.intervalNanos = Checks.toNanosSaturated(interval);
+        this.timeoutNanos = Checks.toNanosSaturated(timeout);
+        this.inbound = inbound;
+        this.sender = sender;
+        this.pings = pings;
+        this.abort = abort;
+    }
+
+    /**
+     * Starts watching a connection until it ends.
+     *
+     * @param state   the connection's lifecycle; watching stops when it ends
+     * @param abort   ends the connection when the peer stays silent
+     */
+    public static void start(Duration interval, Duration timeout, ConnectionState state, InboundListener inbound,
+                             OutboundSender sender, PingTracker pings, Consumer<Ending> abort) {
+        KeepAlive keepAlive = new KeepAlive(interval, timeout, inbound, sender, pings, abort);
+        // Check often enough that a silent peer is caught soon after interval + timeout.
+        long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(keepAlive.intervalNanos, keepAlive.timeoutNanos) / 4);
+        keepAlive.task = Scheduler.INSTANCE.scheduleWithFixedDelay(keepAlive, tick, tick, TimeUnit.NANOSECONDS);
+        state.ended().whenComplete((how, failure) -> keepAlive.task.cancel(false));
+    }
+
+    @Override
+    public void run() {
+        long now = System.nanoTime();
+        long lastInbound = inbound.lastInboundNanos();
+        if (pingSentNanos != 0) {
+            if (lastInbound - pingSentNanos >= 0) {
+                pingSentNanos = 0; // something arrived after the Ping: alive
+            } else if (now - pingSentNanos >= timeoutNanos) {
+                String message = "Keepalive: nothing arrived within " + timeout + " of a Ping sent after "
+                        + interval + " without traffic; the connection was aborted";
+                abort.accept(Ending.abnormal(message, new WebSocketException(message)));
+                return;
+            }
+        }
+        if (pingSentNanos == 0 && now - lastInbound >= intervalNanos) {
+            PingTracker.Pending ping = pings.register();
+            if (sender.trySendPing(ping.payload())) {
+                pingSentNanos = now == 0 ? 1 : now;
+            } else {
+                pings.forget(ping);
+            }
+        }
+    }
+
+    /** The one scheduler thread all keepalives share, made on first use. */
+    private static final class Scheduler {
+        static final ScheduledExecutorService INSTANCE = create();
+
+        private static ScheduledExecutorService create() {
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+                Thread thread = new Thread(runnable, "framewire-keepalive");
+                thread.setDaemon(true);
+                return thread;
+            });
+            executor.setRemoveOnCancelPolicy(true);
+            return Executors.unconfigurableScheduledExecutorService(executor);
+        }
+    }
+}

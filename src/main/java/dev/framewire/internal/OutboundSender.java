@@ -1,0 +1,267 @@
+package dev.framewire.internal;
+
+import dev.framewire.CloseStatus;
+import dev.framewire.ConnectionClosedException;
+import dev.framewire.Opcode;
+import dev.framewire.SendTimeoutException;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Blocking sends on top of the JDK's asynchronous ones: serialization, fragmentation tracking,
+ * deadlines.
+ *
+ * <p>The JDK allows one outstanding text/binary send and one outstanding ping/pong send, and
+ * fails a second with "Send pending". Each kind therefore has a one-permit slot. A send takes
+ * the slot, hands the data to the JDK, and the slot is given back when the JDK's future
+ * completes, not when the caller stops waiting: a caller that is interrupted or times out can
+ * never let the next send collide with one the JDK still holds. The slots are semaphores rather
+ * than locks for that reason (they are released on the JDK's thread) and because their waits are
+ * interruptible and friendly to virtual threads.
+ *
+ * <p>Fragmentation: {@code messageInProgress} (guarded by the data slot) is the type of the
+ * message whose last frame has not been sent yet, or {@code null}. A text fragment that ends in a
+ * high surrogate keeps that char back for the next fragment, because the JDK encodes every call
+ * on its own and would reject the half pair.
+ */
+public final class OutboundSender {
+
+    private final WebSocket webSocket;
+    private final ConnectionState state;
+    private final Duration sendTimeout; // null: no deadline
+    private final Consumer<Ending> abort;
+    private final Semaphore dataSlot = new Semaphore(1);
+    private final Semaphore controlSlot = new Semaphore(1);
+    private Opcode messageInProgress;
+    private char heldHighSurrogate; // 0 when none
+
+    /**
+     * Creates a sender.
+     *
+     * @param webSocket      the JDK WebSocket
+     * @param state          the connection's lifecycle; sends after the end are refused
+     * @param sendTimeout    how long a send may take, or {@code null} for no limit
+     * @param abort          ends the connection when a send times out or fails
+     */
+    public OutboundSender(WebSocket webSocket, ConnectionState state, Duration sendTimeout, Consumer<Ending> abort) {
+        this.webSocket = webSocket;
+        this.state = state;
+        this.sendTimeout = sendTimeout;
+        this.abort = abort;
+    }
+
+    /**
+     * Sends a text frame: the first of a message, or a continuation of an unfinished text message.
+     *
+     * @param wholeMessage the caller sends a whole message ({@code sendText}), which must not
+     *                     start inside an unfinished one
+     */
+    public void sendText(CharSequence text, boolean last, boolean wholeMessage) throws IOException {
+        int unpaired = Utf8.firstUnpairedSurrogate(text, !last);
+        Checks.requireArgument(unpaired == Utf8.NONE, "Text has an unpaired surrogate at index %d (%s);"
+                        + " a high surrogate may end a non-final frame only if the next frame starts with its low surrogate",
+                unpaired, describeChar(text, unpaired));
+        acquire(dataSlot);
+        boolean handedOver = false;
+        try {
+            requireOpen();
+            requireFragmentOf(Opcode.TEXT, wholeMessage);
+            CharSequence payload = text;
+            if (heldHighSurrogate != 0) {
+                Checks.requireArgument(text.length() > 0 && Character.isLowSurrogate(text.charAt(0)),
+                        "The previous text frame ended with a high surrogate (U+%04X); this frame must start"
+                                + " with its low surrogate, but starts with %s",
+                        (int) heldHighSurrogate, text.length() == 0 ? "nothing" : describeChar(text, 0));
+                payload = new StringBuilder(text.length() + 1).append(heldHighSurrogate).append(text);
+                heldHighSurrogate = 0;
+            }
+            if (!last && payload.length() > 0 && Character.isHighSurrogate(payload.charAt(payload.length() - 1))) {
+                heldHighSurrogate = payload.charAt(payload.length() - 1);
+                payload = payload.subSequence(0, payload.length() - 1);
+            }
+            messageInProgress = last ? null : Opcode.TEXT;
+            CompletableFuture<WebSocket> sent = webSocket.sendText(payload, last);
+            handedOver = true;
+            releaseWhenDone(sent, dataSlot);
+            await(sent, "text frame");
+        } finally {
+            if (!handedOver) {
+                dataSlot.release();
+            }
+        }
+    }
+
+    /**
+     * Sends a binary frame: the first of a message, or a continuation of an unfinished binary
+     * message. The buffer's remaining bytes are sent; its position moves to its limit.
+     */
+    public void sendBinary(ByteBuffer data, boolean last, boolean wholeMessage) throws IOException {
+        acquire(dataSlot);
+        boolean handedOver = false;
+        try {
+            requireOpen();
+            requireFragmentOf(Opcode.BINARY, wholeMessage);
+            messageInProgress = last ? null : Opcode.BINARY;
+            CompletableFuture<WebSocket> sent = webSocket.sendBinary(data, last);
+            handedOver = true;
+            releaseWhenDone(sent, dataSlot);
+            await(sent, "binary frame");
+        } finally {
+            if (!handedOver) {
+                dataSlot.release();
+            }
+        }
+    }
+
+    /** Sends a Ping (payload of at most 125 bytes, checked by the caller). */
+    public void sendPing(ByteBuffer payload) throws IOException {
+        sendControl(() -> webSocket.sendPing(payload), "Ping");
+    }
+
+    /** Sends a Pong (payload of at most 125 bytes, checked by the caller). */
+    public void sendPong(ByteBuffer payload) throws IOException {
+        sendControl(() -> webSocket.sendPong(payload), "Pong");
+    }
+
+    /**
+     * Sends a Ping without waiting for anything, for the keepalive's scheduler thread.
+     *
+     * @return {@code false} if another Ping or Pong is being sent right now (which keeps the
+     * connection busy anyway), or the connection has ended
+     */
+    public boolean trySendPing(ByteBuffer payload) {
+        if (state.sendRefusal() != null || !controlSlot.tryAcquire()) {
+            return false;
+        }
+        releaseWhenDone(webSocket.sendPing(payload), controlSlot);
+        return true;
+    }
+
+    private void sendControl(Supplier<CompletableFuture<WebSocket>> send, String what) throws IOException {
+        acquire(controlSlot);
+        boolean handedOver = false;
+        try {
+            requireOpen();
+            CompletableFuture<WebSocket> sent = send.get();
+            handedOver = true;
+            releaseWhenDone(sent, controlSlot);
+            await(sent, what);
+        } finally {
+            if (!handedOver) {
+                controlSlot.release();
+            }
+        }
+    }
+
+    /**
+     * Starts the closing handshake (code and reason checked by the caller). The JDK queues a
+     * Close beside any send in flight, so no slot is needed; a second Close is refused here.
+     */
+    public void sendClose(int code, String reason) throws IOException {
+        requireOpen();
+        if (!state.markCloseSent(new CloseStatus(code, reason))) {
+            throw state.sendRefusal();
+        }
+        await(webSocket.sendClose(code, reason), "Close");
+    }
+
+    private void requireOpen() throws IOException {
+        IOException refusal = state.sendRefusal();
+        if (refusal != null) {
+            throw refusal;
+        }
+    }
+
+    private void requireFragmentOf(Opcode type, boolean wholeMessage) {
+        if (messageInProgress == null) {
+            return;
+        }
+        String unfinished = messageInProgress == Opcode.TEXT ? "text" : "binary";
+        String finish = messageInProgress == Opcode.TEXT ? "sendFrame(text, true)" : "sendFrame(bytes, true)";
+        if (wholeMessage) {
+            throw new IllegalStateException("Cannot send a whole " + (type == Opcode.TEXT ? "text" : "binary")
+                    + " message inside an unfinished " + unfinished + " message: finish it first with " + finish);
+        }
+        if (messageInProgress != type) {
+            throw new IllegalStateException("Cannot send a " + (type == Opcode.TEXT ? "text" : "binary")
+                    + " frame inside an unfinished " + unfinished + " message: finish it first with " + finish);
+        }
+    }
+
+    private void acquire(Semaphore slot) throws IOException {
+        try {
+            if (sendTimeout == null) {
+                slot.acquire();
+            } else if (!slot.tryAcquire(Checks.toNanosSaturated(sendTimeout), TimeUnit.NANOSECONDS)) {
+                throw timedOut("the previous send");
+            }
+        } catch (InterruptedException e) {
+            throw interrupted("waiting to send");
+        }
+    }
+
+    private static void releaseWhenDone(CompletableFuture<WebSocket> sent, Semaphore slot) {
+        sent.whenComplete((ws, failure) -> slot.release());
+    }
+
+    private void await(CompletableFuture<WebSocket> sent, String what) throws IOException {
+        try {
+            if (sendTimeout == null) {
+                sent.get();
+            } else {
+                sent.get(Checks.toNanosSaturated(sendTimeout), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            throw interrupted("sending a " + what + " (the send goes on in the background)");
+        } catch (TimeoutException e) {
+            throw timedOut("a " + what);
+        } catch (ExecutionException e) {
+            throw failure(what, e.getCause());
+        }
+    }
+
+    private IOException failure(String what, Throwable cause) {
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof IllegalArgumentException iae) {
+            throw new IllegalArgumentException(iae.getMessage(), iae);
+        }
+        if (cause instanceof IllegalStateException ise) {
+            throw new IllegalStateException(ise.getMessage(), ise);
+        }
+        // The JDK fails a send only when the connection is unusable; end it if the JDK has not yet.
+        abort.accept(Ending.abnormal("Sending a " + what + " failed: " + cause, cause));
+        Ending ending = state.ending();
+        return new ConnectionClosedException(ending.status(), ending.message(),
+                ending.cause() != null ? ending.cause() : cause);
+    }
+
+    private SendTimeoutException timedOut(String what) {
+        String message = "Sending " + what + " did not complete within " + sendTimeout
+                + " (is the peer reading?); the connection was aborted";
+        abort.accept(Ending.abnormal(message, null));
+        return new SendTimeoutException(message, sendTimeout);
+    }
+
+    private static InterruptedIOException interrupted(String what) {
+        Thread.currentThread().interrupt();
+        return new InterruptedIOException("Interrupted while " + what);
+    }
+
+    private static String describeChar(CharSequence text, int index) {
+        return index < 0 ? "" : String.format("U+%04X", (int) text.charAt(index));
+    }
+}
