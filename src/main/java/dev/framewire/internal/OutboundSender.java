@@ -69,28 +69,37 @@ public final class OutboundSender {
      *                     start inside an unfinished one
      */
     public void sendText(CharSequence text, boolean last, boolean wholeMessage) throws IOException {
-        int unpaired = Utf8.firstUnpairedSurrogate(text, !last);
-        Checks.requireArgument(unpaired == Utf8.NONE, "Text has an unpaired surrogate at index %d (%s);"
-                        + " a high surrogate may end a non-final frame only if the next frame starts with its low surrogate",
-                unpaired, describeChar(text, unpaired));
         acquire(dataSlot);
         boolean handedOver = false;
         try {
             requireOpen();
             requireFragmentOf(Opcode.TEXT, wholeMessage);
-            CharSequence payload = text;
-            if (heldHighSurrogate != 0) {
+            boolean completesHeldPair = heldHighSurrogate != 0 && !wholeMessage;
+            if (completesHeldPair) {
                 Checks.requireArgument(text.length() > 0 && Character.isLowSurrogate(text.charAt(0)),
                         "The previous text frame ended with a high surrogate (U+%04X); this frame must start"
                                 + " with its low surrogate, but starts with %s",
                         (int) heldHighSurrogate, text.length() == 0 ? "nothing" : describeChar(text, 0));
-                payload = new StringBuilder(text.length() + 1).append(heldHighSurrogate).append(text);
-                heldHighSurrogate = 0;
             }
+            // The low surrogate that completes a held pair is not unpaired: skip it in the check.
+            int from = completesHeldPair ? 1 : 0;
+            int unpaired = Utf8.firstUnpairedSurrogate(text.subSequence(from, text.length()), !last);
+            if (unpaired != Utf8.NONE) {
+                int at = unpaired + from;
+                throw new IllegalArgumentException(String.format("Text has an unpaired surrogate at index %d (%s);"
+                        + " a high surrogate may end a non-final frame only if the next frame starts with its"
+                        + " low surrogate", at, describeChar(text, at)));
+            }
+            CharSequence payload = text;
+            if (completesHeldPair) {
+                payload = new StringBuilder(text.length() + 1).append(heldHighSurrogate).append(text);
+            }
+            char held = 0;
             if (!last && payload.length() > 0 && Character.isHighSurrogate(payload.charAt(payload.length() - 1))) {
-                heldHighSurrogate = payload.charAt(payload.length() - 1);
+                held = payload.charAt(payload.length() - 1);
                 payload = payload.subSequence(0, payload.length() - 1);
             }
+            heldHighSurrogate = held;
             messageInProgress = last ? null : Opcode.TEXT;
             CompletableFuture<WebSocket> sent = webSocket.sendText(payload, last);
             handedOver = true;
@@ -262,6 +271,6 @@ public final class OutboundSender {
     }
 
     private static String describeChar(CharSequence text, int index) {
-        return index < 0 ? "" : String.format("U+%04X", (int) text.charAt(index));
+        return String.format("U+%04X", (int) text.charAt(index));
     }
 }

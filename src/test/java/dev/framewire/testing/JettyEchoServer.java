@@ -114,7 +114,11 @@ public final class JettyEchoServer implements AutoCloseable {
         try {
             echo.server.start();
         } catch (Exception e) {
-            echo.close();
+            try {
+                echo.server.stop(); // whatever did start, such as threads
+            } catch (Exception stopFailure) {
+                e.addSuppressed(stopFailure);
+            }
             throw e;
         }
         return echo;
@@ -126,9 +130,9 @@ public final class JettyEchoServer implements AutoCloseable {
     }
 
     /**
-     * The headers of the most recent upgrade request, with case-insensitive keys, in the order
-     * received. Recorded before the upgrade response is sent, so it is up to date as soon as the
-     * client's handshake has completed. Empty before the first upgrade.
+     * The headers of the most recent upgrade request: case-insensitive names, each with its values
+     * in the order received. Recorded before the upgrade response is sent, so it is up to date as
+     * soon as the client's handshake has completed. Empty before the first upgrade.
      */
     public Map<String, List<String>> lastRequestHeaders() {
         return lastRequestHeaders;

@@ -88,11 +88,6 @@ final class RecordingListener implements WebSocket.Listener {
         return message.toString();
     }
 
-    /** Whether nothing more has been reported; does not wait. */
-    boolean isQuiet() {
-        return events.isEmpty();
-    }
-
     @Override
     public void onOpen(WebSocket webSocket) {
         webSocket.request(1);

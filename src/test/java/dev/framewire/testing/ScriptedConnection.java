@@ -88,7 +88,7 @@ public final class ScriptedConnection {
         return requestTarget;
     }
 
-    /** The headers of the opening handshake request, with case-insensitive keys, in the order received. */
+    /** The headers of the opening handshake request: case-insensitive names, each with its values in the order received. */
     public Map<String, List<String>> requestHeaders() {
         return requestHeaders;
     }
