@@ -33,7 +33,11 @@ import org.junit.jupiter.api.Timeout;
 class VanishedPeerTest {
 
     private static final int ROUNDS = Integer.getInteger("framewire.vanishedRounds", 50);
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * Where the JDK reports nothing, only a timeout ends the read; kept short so the repetitions
+     * stay cheap. The strict test below never needs it (and would fail if it fired spuriously).
+     */
+    private static final Duration READ_TIMEOUT = Duration.ofMillis(400);
     private static final HttpClient POOLED_CLIENT = HttpClient.newHttpClient();
 
     enum Outcome { MESSAGE_THEN_1006, JDK_ERROR_AS_1006, NO_END_REPORTED }

@@ -154,7 +154,10 @@ public final class JettyEchoServer implements AutoCloseable {
         return connectionsOpened.get();
     }
 
-    /** Stops Jetty, closing every connection and stopping every thread it started. */
+    /**
+     * Stops Jetty, closing every connection and stopping every thread it started. (Jetty lets its
+     * scheduler thread finish on its own, a moment after this returns.)
+     */
     @Override
     public void close() {
         try {

@@ -158,22 +158,27 @@ class JettyEchoServerTest {
     @Test
     void closeStopsEveryThreadItStarted() throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
-        JettyEchoServer own = JettyEchoServer.start();
-        RecordingListener events = new RecordingListener();
-        WebSocket ws = RecordingListener.connect(CLIENT, own.uri(), events);
-        send(ws.sendText("hello", true));
-        events.next(Text.class);
-        Set<Thread> started = new HashSet<>(Thread.getAllStackTraces().keySet());
-        started.removeAll(before);
+        Set<Thread> started;
+        try (JettyEchoServer own = JettyEchoServer.start()) {
+            RecordingListener events = new RecordingListener();
+            WebSocket ws = RecordingListener.connect(CLIENT, own.uri(), events);
+            send(ws.sendText("hello", true));
+            events.next(Text.class);
+            started = new HashSet<>(Thread.getAllStackTraces().keySet());
+            started.removeAll(before);
+        }
 
-        own.close();
-
-        // Every server thread must be gone, and nothing may be left that keeps a JVM alive. The JDK
-        // client's own threads are daemons that legitimately outlive this test.
-        List<Thread> lingering = started.stream()
-                .filter(Thread::isAlive)
+        // Every server thread must end, and nothing may be left that would keep a JVM alive. The
+        // JDK client's own threads are daemons that legitimately outlive this test. Jetty stops its
+        // scheduler thread without waiting for it, hence the bounded join rather than a snapshot.
+        List<Thread> ours = started.stream()
                 .filter(thread -> thread.getName().startsWith("jetty-echo") || !thread.isDaemon())
                 .toList();
+        long deadline = System.nanoTime() + RecordingListener.TIMEOUT.toNanos();
+        for (Thread thread : ours) {
+            TimeUnit.NANOSECONDS.timedJoin(thread, Math.max(1, deadline - System.nanoTime()));
+        }
+        List<Thread> lingering = ours.stream().filter(Thread::isAlive).toList();
         assertTrue(lingering.isEmpty(), () -> "still running after close(): " + lingering);
     }
 

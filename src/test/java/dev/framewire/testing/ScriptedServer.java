@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A tiny RFC 6455 server over plain TCP whose every byte is dictated by a test's script, for the
+ * A tiny RFC 6455 server over plain TCP whose every frame is dictated by a test's script, for the
  * situations no polite server produces: a Ping in the middle of a fragmented message, a Close
  * without status code, RSV bits, invalid UTF-8, a connection that just drops, a client frame to be
  * checked bit by bit.
@@ -25,6 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * runs the {@link Script} on the connection. The connection lives as long as the script: when the
  * script returns, the server half-closes the connection, gives the client a moment to close its
  * side, and closes it.
+ *
+ * <p>Frames a script sends before reading anything usually reach the client in the same TCP read
+ * as the 101 response. That is a real-world case worth a test of its own: the JDK's WebSocket
+ * client has been seen to corrupt large frames arriving that way (JDK 17 and 25, roughly one run
+ * in 150). A test about something else can have the client speak first.
  *
  * <p>A script that throws fails the test: the server records the failure, and
  * {@link #awaitScripts}, {@link #assertNoScriptFailure} and {@link #close} throw it in the test's
@@ -81,6 +86,7 @@ public final class ScriptedServer implements AutoCloseable {
             return this;
         }
 
+        /** Starts a server with these options; see {@link ScriptedServer#start(Script)}. */
         public ScriptedServer start(Script script) throws IOException {
             ScriptedServer server = new ScriptedServer(this, script);
             server.acceptor.start();
@@ -239,7 +245,8 @@ public final class ScriptedServer implements AutoCloseable {
             script.run(connection);
         } catch (Throwable failure) {
             if (!closed) {
-                failures.add(new AssertionError("script failed on connection #" + id + ": " + failure, failure));
+                // Also reached when the opening handshake request is unusable, before the script.
+                failures.add(new AssertionError("connection #" + id + " failed: " + failure, failure));
             }
             closeQuietly(socket);
             return;
