@@ -12,6 +12,7 @@ import dev.framewire.testing.ClientFrame;
 import dev.framewire.testing.ScriptedConnection;
 import dev.framewire.testing.ScriptedServer;
 
+import java.io.EOFException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -185,8 +186,14 @@ class ScriptedPeerTest {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.sendText("fine");
             c.sendFrame(ScriptedConnection.TEXT, true, new byte[] {(byte) 0xC3, 0x28});
-            ClientFrame reply = c.readUntil(ScriptedConnection.CLOSE);
-            assertEquals(1007, reply.closeCode(), "the JDK fails the connection with 1007");
+            // The JDK fails the connection: it queues a Close 1007 but also closes the socket at
+            // once, so the Close reaches the wire only sometimes.
+            try {
+                ClientFrame reply = c.readUntil(ScriptedConnection.CLOSE);
+                assertEquals(1007, reply.closeCode());
+            } catch (EOFException closedFirst) {
+                // the socket closed before the Close went out: allowed
+            }
         }); FrameSocket ws = client().connect(server.uri())) {
             assertEquals("fine", ws.readMessage().text(), "nothing before the failure is lost");
             ConnectionClosedException failed = assertThrows(ConnectionClosedException.class, ws::readFrame);
