@@ -12,6 +12,7 @@ import dev.framewire.internal.OutboundSender;
 import dev.framewire.internal.PingTracker;
 import dev.framewire.internal.SharedHttpClient;
 import dev.framewire.internal.Utf8;
+import dev.framewire.internal.WireTap;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -93,6 +94,7 @@ public final class FrameSocket implements AutoCloseable {
     private final InboundListener inbound;
     private final OutboundSender sender;
     private final PingTracker pings;
+    private final WireTap tap;
     private final Duration readTimeout;      // null: wait without limit
     private final Duration closeTimeout;
     private final ReentrantLock readLock = new ReentrantLock();
@@ -108,11 +110,12 @@ public final class FrameSocket implements AutoCloseable {
         this.state = new ConnectionState();
         this.queue = new FrameQueue(b.maxQueuedParts);
         this.pings = new PingTracker();
-        this.inbound = new InboundListener(queue, state, pings, b.pongAutoConsume, b.deliverPings);
+        this.tap = new WireTap(uri);
+        this.inbound = new InboundListener(queue, state, pings, b.pongAutoConsume, b.deliverPings, tap);
         this.assembler = new MessageAssembler(b.maxMessageSize);
         HttpClient client = b.httpClient != null ? b.httpClient : SharedHttpClient.get();
-        this.webSocket = Connector.open(client, uri, b.headers, b.subprotocols, b.connectTimeout, inbound);
-        this.sender = new OutboundSender(webSocket, state, b.sendTimeout, this::abortWith);
+        this.webSocket = Connector.open(client, uri, b.headers, b.subprotocols, b.connectTimeout, inbound, tap);
+        this.sender = new OutboundSender(webSocket, state, b.sendTimeout, this::abortWith, tap);
         if (b.keepAliveInterval != null) {
             KeepAlive.start(b.keepAliveInterval, b.keepAliveTimeout, state, inbound, sender, pings, this::abortWith);
         }
@@ -571,6 +574,7 @@ public final class FrameSocket implements AutoCloseable {
         } finally {
             closeLock.unlock();
         }
+        boolean ended = false;
         try {
             queue.discardAll();
             if (state.isOpen()) {
@@ -581,12 +585,17 @@ public final class FrameSocket implements AutoCloseable {
                 }
             }
             state.ended().get(Checks.toNanosSaturated(closeTimeout), TimeUnit.NANOSECONDS);
+            ended = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (TimeoutException | ExecutionException e) {
             // The peer did not answer in time: abort below.
         } finally {
-            abortWith(Ending.abnormal("The connection was closed locally before the peer's Close arrived", null));
+            // Once the connection has ended the JDK closes TCP itself, after writing its answer to
+            // the peer's Close if it owes one; aborting then could cut that answer off.
+            if (!ended) {
+                abortWith(Ending.abnormal("The connection was closed locally before the peer's Close arrived", null));
+            }
             closed = true;
         }
     }

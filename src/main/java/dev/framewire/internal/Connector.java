@@ -46,7 +46,24 @@ public final class Connector {
      */
     public static WebSocket open(HttpClient client, URI uri, List<Map.Entry<String, String>> headers,
                                  List<String> subprotocols, Duration connectTimeout,
-                                 WebSocket.Listener listener) throws IOException {
+                                 WebSocket.Listener listener, WireTap tap) throws IOException {
+        tap.debug("Connecting" + (subprotocols.isEmpty() ? "" : ", offering subprotocols " + subprotocols)
+                + ", connect timeout " + connectTimeout);
+        long start = System.nanoTime();
+        try {
+            WebSocket webSocket = handshake(client, uri, headers, subprotocols, connectTimeout, listener);
+            tap.debug("Handshake completed in " + (System.nanoTime() - start) / 1_000_000 + " ms"
+                    + (webSocket.getSubprotocol().isEmpty() ? "" : ", subprotocol " + webSocket.getSubprotocol()));
+            return webSocket;
+        } catch (IOException | RuntimeException e) {
+            tap.debug("Handshake failed: " + e.getMessage(), e.getCause());
+            throw e;
+        }
+    }
+
+    private static WebSocket handshake(HttpClient client, URI uri, List<Map.Entry<String, String>> headers,
+                                       List<String> subprotocols, Duration connectTimeout,
+                                       WebSocket.Listener listener) throws IOException {
         WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(connectTimeout);
         for (Map.Entry<String, String> header : headers) {
             builder.header(header.getKey(), header.getValue());

@@ -29,6 +29,7 @@ public final class InboundListener implements WebSocket.Listener {
     private final PingTracker pings;
     private final boolean pongAutoConsume;
     private final boolean deliverPings;
+    private final WireTap tap;
     private volatile long lastInboundNanos = System.nanoTime();
     private boolean continuing; // inside a message whose first part was delivered
 
@@ -40,14 +41,16 @@ public final class InboundListener implements WebSocket.Listener {
      * @param pings           the Pings framewire sent itself, whose Pongs are consumed here
      * @param pongAutoConsume drop every other Pong too
      * @param deliverPings    deliver Pings (the JDK has answered them already)
+     * @param tap             the connection's log
      */
     public InboundListener(FrameQueue queue, ConnectionState state, PingTracker pings,
-                           boolean pongAutoConsume, boolean deliverPings) {
+                           boolean pongAutoConsume, boolean deliverPings, WireTap tap) {
         this.queue = queue;
         this.state = state;
         this.pings = pings;
         this.pongAutoConsume = pongAutoConsume;
         this.deliverPings = deliverPings;
+        this.tap = tap;
     }
 
     /** {@return when anything last arrived from the peer, as {@link System#nanoTime()}} */
@@ -63,14 +66,18 @@ public final class InboundListener implements WebSocket.Listener {
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         lastInboundNanos = System.nanoTime();
-        queue.add(Frame.ofText(nextDataOpcode(Opcode.TEXT, last), data.toString(), last));
+        Opcode opcode = nextDataOpcode(Opcode.TEXT, last);
+        tap.receivedText(opcode, last, data);
+        queue.add(Frame.ofText(opcode, data.toString(), last));
         return null;
     }
 
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
         lastInboundNanos = System.nanoTime();
-        queue.add(Frame.ofBinary(nextDataOpcode(Opcode.BINARY, last), data, last));
+        Opcode opcode = nextDataOpcode(Opcode.BINARY, last);
+        tap.received(opcode, last, data);
+        queue.add(Frame.ofBinary(opcode, data, last));
         return null;
     }
 
@@ -83,6 +90,7 @@ public final class InboundListener implements WebSocket.Listener {
     @Override
     public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
         lastInboundNanos = System.nanoTime();
+        tap.received(Opcode.PING, true, message);
         if (deliverPings) {
             queue.add(Frame.ofBinary(Opcode.PING, message, true));
         } else {
@@ -94,6 +102,7 @@ public final class InboundListener implements WebSocket.Listener {
     @Override
     public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
         lastInboundNanos = System.nanoTime();
+        tap.received(Opcode.PONG, true, message);
         if (pings.answer(message) || pongAutoConsume) {
             queue.replenish(1);
         } else {
@@ -113,6 +122,7 @@ public final class InboundListener implements WebSocket.Listener {
             finish(Ending.abnormal("The connection was closed by the peer without a Close frame (1006)", null));
         } else {
             CloseStatus status = new CloseStatus(statusCode, reason);
+            tap.debug("Received Close " + status + "; the JDK answers it with the same code");
             Ending how = new Ending(status, "The peer closed the connection: " + status, null);
             // Ended before the CLOSE is visible, so a reader that takes it finds the ending set.
             if (state.end(how)) {
@@ -137,6 +147,7 @@ public final class InboundListener implements WebSocket.Listener {
     /** Ends the connection from outside the JDK's callbacks (abort, close, timeouts). */
     public void finish(Ending how) {
         if (state.end(how)) {
+            tap.debug("Connection ended: " + how.message(), how.cause());
             queue.end(how);
             pings.failAll(how);
         }

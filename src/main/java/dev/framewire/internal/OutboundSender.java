@@ -42,6 +42,7 @@ public final class OutboundSender {
     private final ConnectionState state;
     private final Duration sendTimeout; // null: no deadline
     private final Consumer<Ending> abort;
+    private final WireTap tap;
     private final Semaphore dataSlot = new Semaphore(1);
     private final Semaphore controlSlot = new Semaphore(1);
     private Opcode messageInProgress;
@@ -54,12 +55,15 @@ public final class OutboundSender {
      * @param state          the connection's lifecycle; sends after the end are refused
      * @param sendTimeout    how long a send may take, or {@code null} for no limit
      * @param abort          ends the connection when a send times out or fails
+     * @param tap            the connection's log
      */
-    public OutboundSender(WebSocket webSocket, ConnectionState state, Duration sendTimeout, Consumer<Ending> abort) {
+    public OutboundSender(WebSocket webSocket, ConnectionState state, Duration sendTimeout, Consumer<Ending> abort,
+                          WireTap tap) {
         this.webSocket = webSocket;
         this.state = state;
         this.sendTimeout = sendTimeout;
         this.abort = abort;
+        this.tap = tap;
     }
 
     /**
@@ -100,6 +104,7 @@ public final class OutboundSender {
                 payload = payload.subSequence(0, payload.length() - 1);
             }
             heldHighSurrogate = held;
+            tap.sentText(messageInProgress == null ? Opcode.TEXT : Opcode.CONTINUATION, last, payload);
             messageInProgress = last ? null : Opcode.TEXT;
             CompletableFuture<WebSocket> sent = webSocket.sendText(payload, last);
             handedOver = true;
@@ -122,6 +127,7 @@ public final class OutboundSender {
         try {
             requireOpen();
             requireFragmentOf(Opcode.BINARY, wholeMessage);
+            tap.sent(messageInProgress == null ? Opcode.BINARY : Opcode.CONTINUATION, last, data);
             messageInProgress = last ? null : Opcode.BINARY;
             CompletableFuture<WebSocket> sent = webSocket.sendBinary(data, last);
             handedOver = true;
@@ -136,12 +142,12 @@ public final class OutboundSender {
 
     /** Sends a Ping (payload of at most 125 bytes, checked by the caller). */
     public void sendPing(ByteBuffer payload) throws IOException {
-        sendControl(() -> webSocket.sendPing(payload), "Ping");
+        sendControl(Opcode.PING, payload, () -> webSocket.sendPing(payload));
     }
 
     /** Sends a Pong (payload of at most 125 bytes, checked by the caller). */
     public void sendPong(ByteBuffer payload) throws IOException {
-        sendControl(() -> webSocket.sendPong(payload), "Pong");
+        sendControl(Opcode.PONG, payload, () -> webSocket.sendPong(payload));
     }
 
     /**
@@ -154,15 +160,19 @@ public final class OutboundSender {
         if (state.sendRefusal() != null || !controlSlot.tryAcquire()) {
             return false;
         }
+        tap.sent(Opcode.PING, true, payload);
         releaseWhenDone(webSocket.sendPing(payload), controlSlot);
         return true;
     }
 
-    private void sendControl(Supplier<CompletableFuture<WebSocket>> send, String what) throws IOException {
+    private void sendControl(Opcode opcode, ByteBuffer payload, Supplier<CompletableFuture<WebSocket>> send)
+            throws IOException {
+        String what = opcode == Opcode.PING ? "Ping" : "Pong";
         acquire(controlSlot);
         boolean handedOver = false;
         try {
             requireOpen();
+            tap.sent(opcode, true, payload);
             CompletableFuture<WebSocket> sent = send.get();
             handedOver = true;
             releaseWhenDone(sent, controlSlot);
@@ -180,9 +190,11 @@ public final class OutboundSender {
      */
     public void sendClose(int code, String reason) throws IOException {
         requireOpen();
-        if (!state.markCloseSent(new CloseStatus(code, reason))) {
+        CloseStatus status = new CloseStatus(code, reason);
+        if (!state.markCloseSent(status)) {
             throw state.sendRefusal();
         }
+        tap.debug("Sending Close " + status);
         await(webSocket.sendClose(code, reason), "Close");
     }
 
@@ -251,9 +263,13 @@ public final class OutboundSender {
         if (cause instanceof IllegalStateException ise) {
             throw new IllegalStateException(ise.getMessage(), ise);
         }
-        // The JDK fails a send only when the connection is unusable; end it if the JDK has not yet.
-        abort.accept(Ending.abnormal("Sending a " + what + " failed: " + cause, cause));
+        // The JDK fails a send only when the connection is unusable. If it has ended already (say,
+        // the peer's Close came first and the JDK is answering it), leave the JDK to finish.
         Ending ending = state.ending();
+        if (ending == null) {
+            abort.accept(Ending.abnormal("Sending a " + what + " failed: " + cause, cause));
+            ending = state.ending();
+        }
         return new ConnectionClosedException(ending.status(), ending.message(),
                 ending.cause() != null ? ending.cause() : cause);
     }

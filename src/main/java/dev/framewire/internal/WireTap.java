@@ -1,0 +1,106 @@
+package dev.framewire.internal;
+
+import dev.framewire.Opcode;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * framewire's log, through {@link System.Logger} (so no logging dependency) under the name
+ * {@code dev.framewire}: DEBUG tells of the connect, the handshake's result and the closing
+ * handshake; TRACE tells of every frame's direction, opcode, FIN and length. Payloads are logged
+ * only when the system property {@value #PAYLOADS_PROPERTY} is {@code true}, since they may hold
+ * secrets, and then at most {@value #PAYLOAD_LIMIT} characters of each.
+ *
+ * <p>With {@code java.util.logging} (the JDK's default backend) DEBUG is {@code FINE} and TRACE
+ * is {@code FINER}. Each line starts with the connection's number and URI, so the lines of one
+ * connection can be told apart. Checking the level costs one volatile read per frame when off.
+ */
+public final class WireTap {
+
+    /** The system property that adds payloads to TRACE lines. */
+    public static final String PAYLOADS_PROPERTY = "dev.framewire.logPayloads";
+    private static final int PAYLOAD_LIMIT = 200;
+    private static final Logger LOGGER = System.getLogger("dev.framewire");
+    private static final AtomicLong CONNECTIONS = new AtomicLong();
+
+    private final String label;
+    private final boolean payloads = Boolean.getBoolean(PAYLOADS_PROPERTY);
+
+    /** Creates the tap of one connection to {@code uri}. */
+    public WireTap(URI uri) {
+        this.label = "[fw-" + CONNECTIONS.incrementAndGet() + " " + uri + "] ";
+    }
+
+    /** {@return whether frames are logged} */
+    public boolean tracing() {
+        return LOGGER.isLoggable(Level.TRACE);
+    }
+
+    /** Logs a DEBUG line about the connection. */
+    public void debug(String message) {
+        if (LOGGER.isLoggable(Level.DEBUG)) {
+            LOGGER.log(Level.DEBUG, label + message);
+        }
+    }
+
+    /** Logs a DEBUG line with the failure behind it. */
+    public void debug(String message, Throwable failure) {
+        if (LOGGER.isLoggable(Level.DEBUG)) {
+            LOGGER.log(Level.DEBUG, label + message, failure);
+        }
+    }
+
+    /** Logs a received text part (TRACE). */
+    public void receivedText(Opcode opcode, boolean fin, CharSequence text) {
+        if (tracing()) {
+            frame("<<", opcode, fin, text.length() + " chars", text);
+        }
+    }
+
+    /** Logs a sent text frame (TRACE). */
+    public void sentText(Opcode opcode, boolean fin, CharSequence text) {
+        if (tracing()) {
+            frame(">>", opcode, fin, text.length() + " chars", text);
+        }
+    }
+
+    /** Logs a received binary part or control frame (TRACE); {@code data} is not consumed. */
+    public void received(Opcode opcode, boolean fin, ByteBuffer data) {
+        if (tracing()) {
+            frame("<<", opcode, fin, data.remaining() + " bytes", data);
+        }
+    }
+
+    /** Logs a sent binary or control frame (TRACE); {@code data} is not consumed. */
+    public void sent(Opcode opcode, boolean fin, ByteBuffer data) {
+        if (tracing()) {
+            frame(">>", opcode, fin, data.remaining() + " bytes", data);
+        }
+    }
+
+    private void frame(String direction, Opcode opcode, boolean fin, String length, Object payload) {
+        StringBuilder line = new StringBuilder(label).append(direction).append(' ').append(opcode)
+                .append(fin ? " fin " : " more ").append(length);
+        if (payloads) {
+            line.append(": ").append(excerpt(payload));
+        }
+        LOGGER.log(Level.TRACE, line.toString());
+    }
+
+    /** Text as text, bytes in hex: both cut to {@value #PAYLOAD_LIMIT} characters. */
+    private static String excerpt(Object payload) {
+        if (payload instanceof ByteBuffer bytes) {
+            StringBuilder hex = new StringBuilder();
+            for (int i = bytes.position(); i < bytes.limit() && hex.length() < PAYLOAD_LIMIT; i++) {
+                hex.append(String.format("%02x", bytes.get(i)));
+            }
+            return bytes.remaining() * 2 <= PAYLOAD_LIMIT ? hex.toString() : hex + "…";
+        }
+        String text = payload.toString();
+        return text.length() <= PAYLOAD_LIMIT ? text : text.substring(0, PAYLOAD_LIMIT) + "…";
+    }
+}

@@ -1,0 +1,131 @@
+package dev.framewire;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.framewire.testing.JettyEchoServer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The wire tap: framewire logs through System.Logger, which the JDK backs with
+ * java.util.logging, so standard JUL configuration switches it on.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class WireTapTest {
+
+    private static JettyEchoServer server;
+    private final Logger julLogger = Logger.getLogger("dev.framewire"); // held: JUL keeps loggers weakly
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+    private final Handler recorder = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            records.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private Level previousLevel;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = JettyEchoServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @BeforeEach
+    void listen() {
+        previousLevel = julLogger.getLevel();
+        julLogger.setLevel(Level.FINEST);
+        recorder.setLevel(Level.ALL);
+        julLogger.addHandler(recorder);
+    }
+
+    @AfterEach
+    void stopListening() {
+        julLogger.removeHandler(recorder);
+        julLogger.setLevel(previousLevel);
+        System.clearProperty("dev.framewire.logPayloads");
+    }
+
+    @Test
+    void debugTellsOfConnectHandshakeAndCloseAndTraceOfEveryFrameWithoutPayloads() throws Exception {
+        try (FrameSocket ws = FrameSocket.newBuilder().readTimeout(Duration.ofSeconds(10)).connect(server.uri())) {
+            ws.sendFrame("secret-1", false);
+            ws.sendPing("secret-ping");
+            ws.sendFrame("secret-2", true);
+            ws.readFrame();
+            ws.readFrame();
+            ws.sendClose(1000, "done");
+            ws.readFrame();
+        }
+        assertLogged(Level.FINE, "Connecting");
+        assertLogged(Level.FINE, "Handshake completed");
+        assertLogged(Level.FINE, "Sending Close 1000 \"done\"");
+        assertLogged(Level.FINE, "Received Close 1000 \"done\"");
+        assertLogged(Level.FINER, ">> TEXT more 8 chars");
+        assertLogged(Level.FINER, ">> PING fin 11 bytes");
+        assertLogged(Level.FINER, ">> CONTINUATION fin 8 chars");
+        assertLogged(Level.FINER, "<< TEXT more 8 chars");
+        assertLogged(Level.FINER, "<< CONTINUATION fin 8 chars");
+        assertLogged(Level.FINER, "<< PONG fin 11 bytes");
+        for (LogRecord r : records) {
+            assertFalse(r.getMessage().contains("secret"), "payload leaked into the log: " + r.getMessage());
+            assertTrue(r.getMessage().startsWith("[fw-"), "every line names its connection: " + r.getMessage());
+        }
+    }
+
+    @Test
+    void payloadsAreLoggedOnlyWhenTheUserOptsIn() throws Exception {
+        System.setProperty("dev.framewire.logPayloads", "true");
+        try (FrameSocket ws = FrameSocket.newBuilder().readTimeout(Duration.ofSeconds(10)).connect(server.uri())) {
+            ws.sendText("visible");
+            ws.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xCA, (byte) 0xFE}));
+            ws.readMessage();
+            ws.readMessage();
+        }
+        assertLogged(Level.FINER, ">> TEXT fin 7 chars: visible");
+        assertLogged(Level.FINER, "<< TEXT fin 7 chars: visible");
+        assertLogged(Level.FINER, ">> BINARY fin 2 bytes: cafe");
+    }
+
+    @Test
+    void aRefusedHandshakeIsLogged() throws Exception {
+        java.net.URI nowhere = java.net.URI.create(server.uri().toString().replace("/echo", "/missing"));
+        try {
+            FrameSocket.connect(nowhere).close();
+        } catch (HandshakeException expected) {
+            // logged below
+        }
+        assertLogged(Level.FINE, "Handshake failed");
+    }
+
+    private void assertLogged(Level level, String fragment) {
+        assertTrue(records.stream().anyMatch(r -> r.getLevel().equals(level) && r.getMessage().contains(fragment)),
+                () -> "no " + level + " line containing \"" + fragment + "\" in " + records.stream()
+                        .map(r -> r.getLevel() + " " + r.getMessage()).toList());
+    }
+}
