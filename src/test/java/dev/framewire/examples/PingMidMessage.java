@@ -43,6 +43,7 @@ public final class PingMidMessage {
                 .readTimeout(Duration.ofSeconds(10))
                 .connect(uri)) {
 
+            // tag::sample[]
             // Send a multi-frame message, with a Ping between the 1st and 2nd frames.
             ws.sendFrame("This is the 1st frame\r\n", false);
             ws.sendPing("This is a ping");
@@ -69,6 +70,7 @@ public final class PingMidMessage {
             out.println("Received close status code: " + status.code());
             out.println("Echoed close reason: " + status.reason());
             out.println("Success.");
+            // end::sample[]
         }
     }
 }

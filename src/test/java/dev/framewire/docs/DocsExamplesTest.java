@@ -1,0 +1,105 @@
+package dev.framewire.docs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.framewire.CloseStatus;
+import dev.framewire.FrameSocket;
+import dev.framewire.Opcode;
+import dev.framewire.testing.JettyEchoServer;
+import dev.framewire.testing.ScriptedServer;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Runs the code shown in README.md and docs/ against real servers, and checks what it does. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DocsExamplesTest {
+
+    private static JettyEchoServer echo;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        echo = JettyEchoServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        echo.close();
+    }
+
+    @Test
+    void readme() throws Exception {
+        Readme.tenLines(echo.uri());
+    }
+
+    @Test
+    void connecting() throws Exception {
+        assertEquals("hello", Connecting.defaults(echo.uri()));
+        assertEquals("superchat", Connecting.settings(echo.uri()));
+        assertEquals("superchat", echo.lastRequestHeader("Sec-WebSocket-Protocol").split(",")[0].trim());
+        assertEquals("Bearer my-token", echo.lastRequestHeader("Authorization"));
+        assertEquals(404, Connecting.refused(URI.create(echo.uri().toString().replace("/echo", "/nowhere"))));
+        assertEquals("through my own client",
+                Connecting.ownClient(echo.uri(), SSLContext.getDefault(), HttpClient.Builder.NO_PROXY));
+    }
+
+    @Test
+    void sending() throws Exception {
+        assertEquals("This is the 1st frame\r\nThis is the 2nd frame\r\nThis is the 3rd and final frame\r\n",
+                Sending.fragments(echo.uri()));
+        assertArrayEquals(new byte[] {1, 2, 'b', 'o', 'd', 'y'}, Sending.binary(echo.uri()));
+        assertEquals("part 1 part 2", Sending.mixingIsRefused(echo.uri()));
+        assertEquals("smile \uD83D\uDE00!", Sending.surrogates(echo.uri()));
+    }
+
+    @Test
+    void reading() throws Exception {
+        assertEquals("Hello, world", Reading.frames(echo.uri()));
+        assertEquals("one3 bytes", Reading.messages(echo.uri()));
+        assertTrue(Reading.timeout(echo.uri()));
+    }
+
+    @Test
+    void pingsAndKeepalive() throws Exception {
+        Duration rtt = PingsAndKeepalive.roundTrip(echo.uri());
+        assertTrue(!rtt.isNegative() && rtt.compareTo(Duration.ofSeconds(5)) < 0, rtt.toString());
+        assertEquals(Opcode.PONG, PingsAndKeepalive.seePongs(echo.uri()));
+        assertTrue(PingsAndKeepalive.keepAlive(echo.uri()));
+    }
+
+    @Test
+    void closing() throws Exception {
+        assertEquals(new CloseStatus(1000, "Closing this websocket."), Closing.clientCloses(echo.uri()));
+        assertFalse(Closing.tryWithResources(echo.uri()));
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendText("first");
+            c.sendText("second");
+            c.sendClose(4000, "done");
+            c.awaitClientClosed(Duration.ofSeconds(10));
+        }); FrameSocket ws = FrameSocket.newBuilder().readTimeout(Duration.ofSeconds(10)).connect(server.uri())) {
+            assertEquals(new CloseStatus(4000, "done"), Closing.readUntilClosed(ws));
+        }
+    }
+
+    @Test
+    void errors() throws Exception {
+        assertEquals("ping me back", Errors.handleEverything(echo.uri()));
+        assertEquals("refused: HTTP 404", Errors.handleEverything(URI.create(echo.uri().toString().replace("/echo", "/x"))));
+    }
+
+    @Test
+    void threading() throws Exception {
+        assertEquals(400, Threading.manySenders(echo.uri()));
+        assertTrue(Threading.interruptAReader(echo.uri()));
+    }
+}
