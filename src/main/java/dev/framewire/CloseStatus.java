@@ -14,6 +14,7 @@ import java.util.Objects;
  *
  * @param code   the status code
  * @param reason the reason, never {@code null} (empty when the peer gave none)
+ * @serial exclude
  */
 public record CloseStatus(int code, String reason) implements Serializable {
 
@@ -29,6 +30,8 @@ public record CloseStatus(int code, String reason) implements Serializable {
     /**
      * Creates a close status.
      *
+     * @param code   the status code, 0 to 65535
+     * @param reason the reason, not {@code null}
      * @throws IllegalArgumentException if {@code code} is not between 0 and 65535
      * @throws NullPointerException     if {@code reason} is {@code null}
      */

@@ -15,6 +15,7 @@ public final class ConnectionClosedException extends WebSocketException {
 
     private static final long serialVersionUID = 1L;
 
+    /** How the connection ended. */
     private final CloseStatus closeStatus;
 
     /**

@@ -16,6 +16,7 @@ public final class HandshakeException extends WebSocketException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status of the server's response. */
     private final int statusCode;
     private final transient HttpHeaders headers;
 

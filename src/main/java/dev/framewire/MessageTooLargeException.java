@@ -12,7 +12,9 @@ public final class MessageTooLargeException extends WebSocketException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The maximum message size in bytes. */
     private final long limit;
+    /** The size the message had reached when it was refused. */
     private final long size;
 
     /**

@@ -15,6 +15,7 @@ public final class ReadTimeoutException extends WebSocketException {
 
     private static final long serialVersionUID = 1L;
 
+    /** How long the read waited. */
     private final Duration timeout;
 
     /**

@@ -14,6 +14,7 @@ public final class SendTimeoutException extends WebSocketException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The send timeout that ran out. */
     private final Duration timeout;
 
     /**
