@@ -1,0 +1,97 @@
+package dev.framewire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.framewire.testing.JettyEchoServer;
+
+import java.io.InterruptedIOException;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Blocking calls on virtual threads (JDK 21+; skipped on 17). The build runs tests with one
+ * carrier thread for virtual threads ({@code jdk.virtualThreadScheduler.parallelism=1}), so a
+ * wait that pinned its carrier would stop every other virtual thread and these tests would time
+ * out. The code is compiled for Java 17, hence the reflection to reach {@code Thread.ofVirtual()}.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class VirtualThreadTest {
+
+    private static JettyEchoServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = JettyEchoServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void aReadBlockedOnAVirtualThreadDoesNotPinTheOnlyCarrier() throws Exception {
+        try (FrameSocket ws = FrameSocket.connect(server.uri())) {
+            CompletableFuture<String> read = new CompletableFuture<>();
+            Thread reader = startVirtual(() -> {
+                try {
+                    read.complete(ws.readMessage().text()); // blocks until the writer's echo arrives
+                } catch (Throwable t) {
+                    read.completeExceptionally(t);
+                }
+            });
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            startVirtual(() -> {
+                try {
+                    ws.sendText("wake up");                 // can only run if the reader unmounted
+                    sent.complete(null);
+                } catch (Throwable t) {
+                    sent.completeExceptionally(t);
+                }
+            });
+            sent.get(10, TimeUnit.SECONDS);
+            assertEquals("wake up", read.get(10, TimeUnit.SECONDS));
+            reader.join(Duration.ofSeconds(10).toMillis());
+        }
+    }
+
+    @Test
+    void aVirtualThreadBlockedInReadFrameWakesOnInterrupt() throws Exception {
+        try (FrameSocket ws = FrameSocket.connect(server.uri())) {
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            CompletableFuture<Boolean> stillInterrupted = new CompletableFuture<>();
+            Thread reader = startVirtual(() -> {
+                try {
+                    ws.readFrame();
+                    outcome.complete(null);
+                } catch (Throwable t) {
+                    stillInterrupted.complete(Thread.currentThread().isInterrupted());
+                    outcome.complete(t);
+                }
+            });
+            while (reader.getState() != Thread.State.WAITING) {
+                Thread.onSpinWait(); // until it is parked in the read
+            }
+            reader.interrupt();
+            assertTrue(outcome.get(10, TimeUnit.SECONDS) instanceof InterruptedIOException);
+            assertTrue(stillInterrupted.get(10, TimeUnit.SECONDS));
+            ws.sendText("still usable");
+            assertEquals("still usable", ws.readMessage(Duration.ofSeconds(10)).text());
+        }
+    }
+
+    private static Thread startVirtual(Runnable task) throws Exception {
+        assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21+");
+        Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+        Method start = Class.forName("java.lang.Thread$Builder").getMethod("start", Runnable.class);
+        return (Thread) start.invoke(builder, task);
+    }
+}
