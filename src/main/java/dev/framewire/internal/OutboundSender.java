@@ -17,7 +17,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * Blocking sends on top of the JDK's asynchronous ones: serialization, fragmentation tracking,
@@ -73,48 +72,48 @@ public final class OutboundSender {
      *                     start inside an unfinished one
      */
     public void sendText(CharSequence text, boolean last, boolean wholeMessage) throws IOException {
-        acquire(dataSlot);
-        boolean handedOver = false;
-        try {
-            requireOpen();
+        sendInSlot(dataSlot, "text frame", () -> {
             requireFragmentOf(Opcode.TEXT, wholeMessage);
-            boolean completesHeldPair = heldHighSurrogate != 0 && !wholeMessage;
-            if (completesHeldPair) {
-                Checks.requireArgument(text.length() > 0 && Character.isLowSurrogate(text.charAt(0)),
-                        "The previous text frame ended with a high surrogate (U+%04X); this frame must start"
-                                + " with its low surrogate, but starts with %s",
-                        (int) heldHighSurrogate, text.length() == 0 ? "nothing" : describeChar(text, 0));
-            }
-            // The low surrogate that completes a held pair is not unpaired: skip it in the check.
-            int from = completesHeldPair ? 1 : 0;
-            int unpaired = Utf8.firstUnpairedSurrogate(text.subSequence(from, text.length()), !last);
-            if (unpaired != Utf8.NONE) {
-                int at = unpaired + from;
-                throw new IllegalArgumentException(String.format("Text has an unpaired surrogate at index %d (%s);"
-                        + " a high surrogate may end a non-final frame only if the next frame starts with its"
-                        + " low surrogate", at, describeChar(text, at)));
-            }
-            CharSequence payload = text;
-            if (completesHeldPair) {
-                payload = new StringBuilder(text.length() + 1).append(heldHighSurrogate).append(text);
-            }
-            char held = 0;
-            if (!last && payload.length() > 0 && Character.isHighSurrogate(payload.charAt(payload.length() - 1))) {
-                held = payload.charAt(payload.length() - 1);
-                payload = payload.subSequence(0, payload.length() - 1);
-            }
-            heldHighSurrogate = held;
+            CharSequence payload = withHeldSurrogate(text, last, wholeMessage);
             tap.sentText(messageInProgress == null ? Opcode.TEXT : Opcode.CONTINUATION, last, payload);
             messageInProgress = last ? null : Opcode.TEXT;
-            CompletableFuture<WebSocket> sent = webSocket.sendText(payload, last);
-            handedOver = true;
-            releaseWhenDone(sent, dataSlot);
-            await(sent, "text frame");
-        } finally {
-            if (!handedOver) {
-                dataSlot.release();
-            }
+            return webSocket.sendText(payload, last);
+        });
+    }
+
+    /**
+     * Checks a text frame for unpaired surrogates, puts a high surrogate held back from the
+     * previous frame in front, and holds back a high surrogate at the end of a non-final frame.
+     * Runs in the data slot; changes nothing if it throws.
+     */
+    private CharSequence withHeldSurrogate(CharSequence text, boolean last, boolean wholeMessage) {
+        boolean completesHeldPair = heldHighSurrogate != 0 && !wholeMessage;
+        if (completesHeldPair) {
+            Checks.requireArgument(text.length() > 0 && Character.isLowSurrogate(text.charAt(0)),
+                    "The previous text frame ended with a high surrogate (U+%04X); this frame must start"
+                            + " with its low surrogate, but starts with %s",
+                    (int) heldHighSurrogate, text.length() == 0 ? "nothing" : describeChar(text, 0));
         }
+        // The low surrogate that completes a held pair is not unpaired: skip it in the check.
+        int from = completesHeldPair ? 1 : 0;
+        int unpaired = Utf8.firstUnpairedSurrogate(from == 0 ? text : text.subSequence(from, text.length()), !last);
+        if (unpaired != Utf8.NONE) {
+            int at = unpaired + from;
+            throw new IllegalArgumentException(String.format("Text has an unpaired surrogate at index %d (%s);"
+                    + " a high surrogate may end a non-final frame only if the next frame starts with its"
+                    + " low surrogate", at, describeChar(text, at)));
+        }
+        CharSequence payload = text;
+        if (completesHeldPair) {
+            payload = new StringBuilder(text.length() + 1).append(heldHighSurrogate).append(text);
+        }
+        char held = 0;
+        if (!last && payload.length() > 0 && Character.isHighSurrogate(payload.charAt(payload.length() - 1))) {
+            held = payload.charAt(payload.length() - 1);
+            payload = payload.subSequence(0, payload.length() - 1);
+        }
+        heldHighSurrogate = held;
+        return payload;
     }
 
     /**
@@ -122,32 +121,28 @@ public final class OutboundSender {
      * message. The buffer's remaining bytes are sent; its position moves to its limit.
      */
     public void sendBinary(ByteBuffer data, boolean last, boolean wholeMessage) throws IOException {
-        acquire(dataSlot);
-        boolean handedOver = false;
-        try {
-            requireOpen();
+        sendInSlot(dataSlot, "binary frame", () -> {
             requireFragmentOf(Opcode.BINARY, wholeMessage);
             tap.sent(messageInProgress == null ? Opcode.BINARY : Opcode.CONTINUATION, last, data);
             messageInProgress = last ? null : Opcode.BINARY;
-            CompletableFuture<WebSocket> sent = webSocket.sendBinary(data, last);
-            handedOver = true;
-            releaseWhenDone(sent, dataSlot);
-            await(sent, "binary frame");
-        } finally {
-            if (!handedOver) {
-                dataSlot.release();
-            }
-        }
+            return webSocket.sendBinary(data, last);
+        });
     }
 
     /** Sends a Ping (payload of at most 125 bytes, checked by the caller). */
     public void sendPing(ByteBuffer payload) throws IOException {
-        sendControl(Opcode.PING, payload, () -> webSocket.sendPing(payload));
+        sendInSlot(controlSlot, "Ping", () -> {
+            tap.sent(Opcode.PING, true, payload);
+            return webSocket.sendPing(payload);
+        });
     }
 
     /** Sends a Pong (payload of at most 125 bytes, checked by the caller). */
     public void sendPong(ByteBuffer payload) throws IOException {
-        sendControl(Opcode.PONG, payload, () -> webSocket.sendPong(payload));
+        sendInSlot(controlSlot, "Pong", () -> {
+            tap.sent(Opcode.PONG, true, payload);
+            return webSocket.sendPong(payload);
+        });
     }
 
     /**
@@ -161,25 +156,38 @@ public final class OutboundSender {
             return false;
         }
         tap.sent(Opcode.PING, true, payload);
-        releaseWhenDone(webSocket.sendPing(payload), controlSlot);
+        webSocket.sendPing(payload).whenComplete((ws, failure) -> controlSlot.release());
         return true;
     }
 
-    private void sendControl(Opcode opcode, ByteBuffer payload, Supplier<CompletableFuture<WebSocket>> send)
-            throws IOException {
-        String what = opcode == Opcode.PING ? "Ping" : "Pong";
-        acquire(controlSlot);
-        boolean handedOver = false;
+    /** Starts one send inside a slot: checks, state changes and the JDK call. */
+    @FunctionalInterface
+    private interface SendStart {
+        CompletableFuture<WebSocket> start();
+    }
+
+    /**
+     * Takes {@code slot}, starts the send, waits for it, and gives the slot back when the JDK is
+     * done with the send: at once if it completed while we waited (the common case, no callback
+     * needed), otherwise from the JDK's completion.
+     */
+    private void sendInSlot(Semaphore slot, String what, SendStart send) throws IOException {
+        acquire(slot);
+        CompletableFuture<WebSocket> sent;
         try {
             requireOpen();
-            tap.sent(opcode, true, payload);
-            CompletableFuture<WebSocket> sent = send.get();
-            handedOver = true;
-            releaseWhenDone(sent, controlSlot);
+            sent = send.start();
+        } catch (IOException | RuntimeException | Error refused) {
+            slot.release();
+            throw refused;
+        }
+        try {
             await(sent, what);
         } finally {
-            if (!handedOver) {
-                controlSlot.release();
+            if (sent.isDone()) {
+                slot.release();
+            } else {
+                sent.whenComplete((ws, failure) -> slot.release());
             }
         }
     }
@@ -231,10 +239,6 @@ public final class OutboundSender {
         } catch (InterruptedException e) {
             throw interrupted("waiting to send");
         }
-    }
-
-    private static void releaseWhenDone(CompletableFuture<WebSocket> sent, Semaphore slot) {
-        sent.whenComplete((ws, failure) -> slot.release());
     }
 
     private void await(CompletableFuture<WebSocket> sent, String what) throws IOException {
