@@ -17,8 +17,9 @@ final class MessageAssembler {
 
     private final long maxBytes;
     private final List<Frame> parts = new ArrayList<>();
-    private long chars;  // text: UTF-16 units so far
-    private long bytes;  // binary: bytes so far
+    private long chars;          // text: UTF-16 units so far
+    private long textBytes = -1; // text: exact UTF-8 bytes, counted only once they could matter
+    private long bytes;          // binary: bytes so far
 
     MessageAssembler(long maxBytes) {
         this.maxBytes = maxBytes;
@@ -34,6 +35,9 @@ final class MessageAssembler {
         Frame first = parts.remove(0);
         if (first.isText()) {
             chars -= first.rawText().length();
+            if (textBytes >= 0) {
+                textBytes -= Utf8.encodedLength(first.rawText());
+            }
         } else {
             bytes -= first.rawBytes().length;
         }
@@ -49,14 +53,18 @@ final class MessageAssembler {
     Message add(Frame part) throws MessageTooLargeException {
         if (part.isText()) {
             chars += part.rawText().length();
-            // A char is at most 3 UTF-8 bytes: count exactly only when the bound could be exceeded.
-            if (chars * 3 > maxBytes) {
-                long exact = 0;
+            // A char is at most 3 UTF-8 bytes: count bytes exactly only once the bound could be
+            // exceeded, and from then on part by part.
+            if (textBytes >= 0) {
+                textBytes += Utf8.encodedLength(part.rawText());
+            } else if (chars * 3 > maxBytes) {
+                textBytes = Utf8.encodedLength(part.rawText());
                 for (Frame p : parts) {
-                    exact += Utf8.encodedLength(p.rawText());
+                    textBytes += Utf8.encodedLength(p.rawText());
                 }
-                exact += Utf8.encodedLength(part.rawText());
-                refuseIfOver(exact);
+            }
+            if (textBytes >= 0) {
+                refuseIfOver(textBytes);
             }
         } else {
             bytes += part.rawBytes().length;
@@ -104,6 +112,7 @@ final class MessageAssembler {
     private void reset() {
         parts.clear();
         chars = 0;
+        textBytes = -1;
         bytes = 0;
     }
 }
