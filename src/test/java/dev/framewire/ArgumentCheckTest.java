@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.framewire.testing.JettyEchoServer;
+import dev.framewire.testing.EchoServerExtension;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,9 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,17 +35,8 @@ class ArgumentCheckTest {
     private static final Duration SHORT = Duration.ofMillis(200);
     private static final AtomicInteger PROBES = new AtomicInteger();
 
-    private static JettyEchoServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = JettyEchoServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final EchoServerExtension server = new EchoServerExtension();
 
     private static FrameSocket connect() throws IOException {
         return FrameSocket.newBuilder().pongAutoConsume(false).readTimeout(WAIT).connect(server.uri());

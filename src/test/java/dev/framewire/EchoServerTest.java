@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.framewire.testing.JettyEchoServer;
+import dev.framewire.testing.EchoServerExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -29,9 +29,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -44,17 +43,8 @@ class EchoServerTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration SHORT = Duration.ofMillis(200);
 
-    private static JettyEchoServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = JettyEchoServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final EchoServerExtension server = new EchoServerExtension();
 
     private static FrameSocket connect() throws IOException {
         return FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri());
@@ -296,7 +286,7 @@ class EchoServerTest {
     void theServersChoiceAmongOfferedSubprotocolsIsReported() throws IOException {
         try (FrameSocket ws = FrameSocket.newBuilder().subprotocols("superchat", "chat").connect(server.uri())) {
             assertEquals("superchat", ws.subprotocol());
-            assertEquals("superchat", server.lastRequestHeaders().get("Sec-WebSocket-Protocol").stream()
+            assertEquals("superchat", server.server().lastRequestHeaders().get("Sec-WebSocket-Protocol").stream()
                     .flatMap(v -> List.of(v.split(",")).stream()).map(String::trim).findFirst().orElseThrow());
         }
     }

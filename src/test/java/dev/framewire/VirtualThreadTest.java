@@ -4,16 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.framewire.testing.JettyEchoServer;
+import dev.framewire.testing.EchoServerExtension;
 
 import java.io.InterruptedIOException;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -25,17 +24,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class VirtualThreadTest {
 
-    private static JettyEchoServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = JettyEchoServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final EchoServerExtension server = new EchoServerExtension();
 
     @Test
     void aReadBlockedOnAVirtualThreadDoesNotPinTheOnlyCarrier() throws Exception {

@@ -3,7 +3,7 @@ package dev.framewire;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.framewire.testing.JettyEchoServer;
+import dev.framewire.testing.EchoServerExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -13,12 +13,11 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The wire tap: framewire logs through System.Logger, which the JDK backs with
@@ -27,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class WireTapTest {
 
-    private static JettyEchoServer server;
+    @RegisterExtension
+    static final EchoServerExtension server = new EchoServerExtension();
     private final Logger julLogger = Logger.getLogger("dev.framewire"); // held: JUL keeps loggers weakly
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
     private final Handler recorder = new Handler() {
@@ -45,16 +45,6 @@ class WireTapTest {
         }
     };
     private Level previousLevel;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = JettyEchoServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void listen() {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.framewire.CloseStatus;
 import dev.framewire.FrameSocket;
 import dev.framewire.Opcode;
-import dev.framewire.testing.JettyEchoServer;
+import dev.framewire.testing.EchoServerExtension;
 import dev.framewire.testing.ScriptedServer;
 
 import java.net.URI;
@@ -16,26 +16,16 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /** Runs the code shown in README.md and docs/ against real servers, and checks what it does. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DocsExamplesTest {
 
-    private static JettyEchoServer echo;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        echo = JettyEchoServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        echo.close();
-    }
+    @RegisterExtension
+    static final EchoServerExtension echo = new EchoServerExtension();
 
     @Test
     void readme() throws Exception {
