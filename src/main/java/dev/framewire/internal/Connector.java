@@ -93,6 +93,15 @@ public final class Connector {
         opening.thenAccept(WebSocket::abort);
     }
 
+    private static <T extends Throwable> T find(Class<T> type, Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
     private static IOException translate(URI uri, Duration connectTimeout, Throwable failure) {
         Throwable cause = failure;
         while (cause instanceof CompletionException && cause.getCause() != null) {
@@ -108,8 +117,10 @@ public final class Connector {
         if (cause instanceof HttpTimeoutException) {
             return new WebSocketException("Opening " + uri + " did not complete within " + connectTimeout, cause);
         }
-        if (cause instanceof SSLException) {
-            return new WebSocketException("TLS handshake with " + uri + " failed: " + cause.getMessage(), cause);
+        SSLException tls = find(SSLException.class, cause);
+        if (tls != null) {
+            // The JDK may wrap the TLS failure in an IOException or two; name the real failure.
+            return new WebSocketException("TLS handshake with " + uri + " failed: " + tls.getMessage(), cause);
         }
         if (cause instanceof IllegalArgumentException iae) {
             throw new IllegalArgumentException(iae.getMessage(), iae);
