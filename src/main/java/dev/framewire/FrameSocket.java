@@ -301,7 +301,10 @@ public final class FrameSocket implements AutoCloseable {
         PingTracker.Pending ping = pings.register();
         try {
             long start = System.nanoTime();
-            sender.sendPing(ping.payload());
+            if (!sender.sendPingWithin(ping.payload(), Math.max(0, deadline - start))) {
+                throw new ReadTimeoutException("The Ping could not even be written within " + timeout
+                        + " (is the peer reading?)", timeout);
+            }
             long arrived = ping.pong().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             return Duration.ofNanos(arrived - start);
         } catch (TimeoutException e) {
@@ -465,7 +468,7 @@ public final class FrameSocket implements AutoCloseable {
             // the rest drain, so the peer's answering Close can arrive.
             queue.discardAll();
             try {
-                sendClose(1008, "Message exceeds " + tooLarge.limit() + " bytes");
+                sender.startClose(1008, "Message exceeds " + tooLarge.limit() + " bytes");
             } catch (IOException alreadyClosing) {
                 // Ending anyway: the caller learns about the size, which is what matters here.
             }
@@ -579,9 +582,11 @@ public final class FrameSocket implements AutoCloseable {
             queue.discardAll();
             if (state.isOpen()) {
                 try {
-                    sendClose(CloseStatus.NORMAL_CLOSURE, "");
+                    // Not waiting for the write here: a peer that stopped reading must not make
+                    // close() wait longer than closeTimeout, which bounds the whole handshake.
+                    sender.startClose(CloseStatus.NORMAL_CLOSURE, "");
                 } catch (IOException closingAnyway) {
-                    // The connection ended meanwhile, or the write failed: nothing to wait for.
+                    // The connection ended meanwhile: nothing to wait for.
                 }
             }
             state.ended().get(Checks.toNanosSaturated(closeTimeout), TimeUnit.NANOSECONDS);

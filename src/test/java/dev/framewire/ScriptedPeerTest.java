@@ -13,6 +13,11 @@ import dev.framewire.testing.ScriptedConnection;
 import dev.framewire.testing.ScriptedServer;
 
 import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,18 +35,19 @@ class ScriptedPeerTest {
     private static final Duration LINGER = Duration.ofSeconds(10);
 
     private static FrameSocket.Builder client() {
-        return FrameSocket.newBuilder().readTimeout(WAIT);
+        // Most scripts never answer a Close: don't let close() wait its default 5 s for one.
+        return FrameSocket.newBuilder().readTimeout(WAIT).closeTimeout(Duration.ofMillis(200));
     }
 
     @Test
     void serverFragmentedMessageWithAPingBetweenFragmentsReadsAsItsParts() throws Exception {
+        CompletableFuture<String> pongSeen = new CompletableFuture<>();
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.sendTextFrame("Hel", false);
             c.sendPing("mid".getBytes(UTF_8));
             c.sendContinuation("lo", false);
             c.sendContinuation(" world", true);
-            ClientFrame pong = c.readUntil(ScriptedConnection.PONG);
-            assertEquals("mid", pong.text(), "the JDK answers the Ping with the same payload");
+            pongSeen.complete(c.readUntil(ScriptedConnection.PONG).text());
             c.awaitClientClosed(LINGER);
         }); FrameSocket ws = client().connect(server.uri())) {
             assertFrame(ws.readFrame(), Opcode.TEXT, false, "Hel");
@@ -49,6 +55,7 @@ class ScriptedPeerTest {
             Frame last = ws.readFrame();
             assertFrame(last, Opcode.CONTINUATION, true, " world");
             assertTrue(last.isText());
+            assertEquals("mid", pongSeen.get(10, TimeUnit.SECONDS), "the JDK answers the Ping with the same payload");
             ws.abort();
             server.awaitScripts(WAIT);
         }
@@ -222,6 +229,37 @@ class ScriptedPeerTest {
             assertTrue(ws.maxQueuedPartsSeen() <= capacity,
                     "held " + ws.maxQueuedPartsSeen() + " parts, capacity " + capacity);
             assertEquals(capacity, ws.maxQueuedPartsSeen(), "the queue filled up while the reader slept");
+        }
+    }
+
+    @Test
+    void pingAndCloseStayBoundedWhenThePeerStopsReading() throws Exception {
+        CountDownLatch testDone = new CountDownLatch(1);
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            testDone.await(30, TimeUnit.SECONDS); // a peer that never reads: TCP fills up
+        })) {
+            FrameSocket ws = client().closeTimeout(Duration.ofMillis(500)).connect(server.uri());
+            CompletableFuture<Throwable> sender = CompletableFuture.supplyAsync(() -> {
+                byte[] chunk = new byte[1 << 20];
+                try {
+                    while (true) {
+                        ws.sendBinary(ByteBuffer.wrap(chunk));   // blocks once the TCP buffers are full
+                    }
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            // Let the sender fill the TCP buffers: until then it returns from each send at once.
+            assertThrows(TimeoutException.class, () -> sender.get(1, TimeUnit.SECONDS));
+            assertThrows(ReadTimeoutException.class, () -> ws.ping(Duration.ofMillis(300)),
+                    "a Ping stuck behind a full TCP window is a missing Pong, not a hang");
+            long start = System.nanoTime();
+            ws.close();
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "close() is bounded");
+            assertTrue(sender.get(10, TimeUnit.SECONDS) instanceof IOException, "the blocked send ends");
+            assertEquals(1006, ws.closeStatus().orElseThrow().code());
+        } finally {
+            testDone.countDown();
         }
     }
 

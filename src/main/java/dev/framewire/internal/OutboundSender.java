@@ -146,6 +146,45 @@ public final class OutboundSender {
     }
 
     /**
+     * Sends a Ping for {@code ping(Duration)}, waiting at most {@code timeoutNanos} for it to be
+     * written. Running out of time is not a send failure here: the caller reports a missing Pong
+     * and the connection stays open (the Ping still goes out when the peer reads again).
+     *
+     * @return {@code false} if the Ping could not be written in time
+     */
+    public boolean sendPingWithin(ByteBuffer payload, long timeoutNanos) throws IOException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        try {
+            if (!controlSlot.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            throw interrupted("waiting to send a Ping");
+        }
+        CompletableFuture<WebSocket> sent;
+        try {
+            requireOpen();
+            tap.sent(Opcode.PING, true, payload);
+            sent = webSocket.sendPing(payload);
+        } catch (IOException | RuntimeException | Error refused) {
+            controlSlot.release();
+            throw refused;
+        }
+        try {
+            sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            throw interrupted("sending a Ping (the send goes on in the background)");
+        } catch (ExecutionException e) {
+            throw failure("Ping", e.getCause());
+        } finally {
+            releaseWhenDone(sent, controlSlot);
+        }
+    }
+
+    /**
      * Sends a Ping without waiting for anything, for the keepalive's scheduler thread.
      *
      * @return {@code false} if another Ping or Pong is being sent right now (which keeps the
@@ -156,7 +195,7 @@ public final class OutboundSender {
             return false;
         }
         tap.sent(Opcode.PING, true, payload);
-        webSocket.sendPing(payload).whenComplete((ws, failure) -> controlSlot.release());
+        releaseWhenDone(webSocket.sendPing(payload), controlSlot);
         return true;
     }
 
@@ -184,11 +223,16 @@ public final class OutboundSender {
         try {
             await(sent, what);
         } finally {
-            if (sent.isDone()) {
-                slot.release();
-            } else {
-                sent.whenComplete((ws, failure) -> slot.release());
-            }
+            releaseWhenDone(sent, slot);
+        }
+    }
+
+    /** Gives {@code slot} back once the JDK is done with {@code sent}: at once if it already is. */
+    private static void releaseWhenDone(CompletableFuture<WebSocket> sent, Semaphore slot) {
+        if (sent.isDone()) {
+            slot.release();
+        } else {
+            sent.whenComplete((ws, failure) -> slot.release());
         }
     }
 
@@ -197,13 +241,24 @@ public final class OutboundSender {
      * Close beside any send in flight, so no slot is needed; a second Close is refused here.
      */
     public void sendClose(int code, String reason) throws IOException {
+        await(startClose(code, reason), "Close");
+    }
+
+    /**
+     * Starts the closing handshake without waiting for the Close to be written, for callers
+     * that bound the whole closing handshake themselves ({@code close()}).
+     *
+     * @return the JDK's future for the Close
+     * @throws ConnectionClosedException if the connection has ended or a Close was sent already
+     */
+    public CompletableFuture<WebSocket> startClose(int code, String reason) throws IOException {
         requireOpen();
         CloseStatus status = new CloseStatus(code, reason);
         if (!state.markCloseSent(status)) {
             throw state.sendRefusal();
         }
         tap.debug("Sending Close " + status);
-        await(webSocket.sendClose(code, reason), "Close");
+        return webSocket.sendClose(code, reason);
     }
 
     private void requireOpen() throws IOException {
