@@ -75,6 +75,7 @@ final class MessageAssembler {
             return null;
         }
         if (parts.isEmpty()) { // the common case: a message in one part, no copy
+            reset(); // the counts were this part's alone; the next message starts from zero
             return part.isText() ? new Message(part.rawText(), null) : new Message(null, part.rawBytes());
         }
         parts.add(part);

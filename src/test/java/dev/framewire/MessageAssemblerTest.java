@@ -48,4 +48,16 @@ class MessageAssemblerTest {
         assertNull(assembler.add(Frame.ofText(Opcode.CONTINUATION, "ééé", false))); // 6 bytes now
         assertEquals(Message.ofText("éééxx"), assembler.add(Frame.ofText(Opcode.CONTINUATION, "xx", true)));
     }
+
+    @Test
+    void eachMessageStartsCountingFromZero() throws Exception {
+        MessageAssembler assembler = new MessageAssembler(4);
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(new byte[] {1, 2, 3}, assembler.add(Frame.ofBinary(Opcode.BINARY, new byte[] {1, 2, 3}, true)).bytes());
+            assertEquals(Message.ofText("abc"), assembler.add(Frame.ofText(Opcode.TEXT, "abc", true)));
+        }
+        assertNull(assembler.add(Frame.ofBinary(Opcode.BINARY, new byte[] {1}, false)));
+        assertArrayEquals(new byte[] {1, 2}, assembler.add(Frame.ofBinary(Opcode.CONTINUATION, new byte[] {2}, true)).bytes(),
+                "a joined message is sized by its own parts only");
+    }
 }

@@ -12,8 +12,13 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -35,6 +40,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * <p>Behaviour a test can rely on:
  * <ul>
  *   <li>Listens on {@code 127.0.0.1} on an ephemeral port; the endpoint is {@link #uri()}.
+ *   <li>{@link #startTls} serves {@code wss://} with a certificate the test provides (see
+ *       {@link SelfSignedCertificate}); everything else is the same.
  *   <li>Pings are answered with a Pong carrying the same payload (Jetty does this itself).
  *   <li>A Close from the client is answered with a Close carrying the same code and reason (Jetty
  *       does this itself, too).
@@ -71,10 +78,12 @@ public final class JettyEchoServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final boolean tls;
     private final AtomicInteger connectionsOpened = new AtomicInteger();
     private volatile Map<String, List<String>> lastRequestHeaders = Map.of();
 
-    private JettyEchoServer() {
+    private JettyEchoServer(SslContextFactory.Server sslContextFactory) {
+        this.tls = sslContextFactory != null;
         // Daemon threads, so that a forgotten close() cannot keep a JVM (say, a main using this
         // server) alive; close() still stops every thread. Numbered names tell servers apart in
         // a thread dump.
@@ -85,7 +94,14 @@ public final class JettyEchoServer implements AutoCloseable {
         server = new Server(threads, new ScheduledExecutorScheduler(name + "-scheduler", true), null);
 
         // One acceptor and one selector are plenty for tests and kind to a two-core machine.
-        connector = new ServerConnector(server, 1, 1);
+        if (sslContextFactory == null) {
+            connector = new ServerConnector(server, 1, 1);
+        } else {
+            HttpConfiguration https = new HttpConfiguration();
+            https.addCustomizer(new SecureRequestCustomizer());
+            connector = new ServerConnector(server, 1, 1,
+                    new SslConnectionFactory(sslContextFactory, "http/1.1"), new HttpConnectionFactory(https));
+        }
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -110,7 +126,28 @@ public final class JettyEchoServer implements AutoCloseable {
      * @throws Exception if Jetty fails to start
      */
     public static JettyEchoServer start() throws Exception {
-        JettyEchoServer echo = new JettyEchoServer();
+        return start(new JettyEchoServer(null));
+    }
+
+    /**
+     * Starts a server that speaks TLS ({@code wss://}) with the given certificate; otherwise it
+     * behaves exactly as one made by {@link #start()}.
+     *
+     * @param certificate the server's certificate and key, for example from
+     *        {@link SelfSignedCertificate#generate}
+     * @return the running server; close it when done
+     * @throws Exception if Jetty fails to start, or cannot read the key store
+     */
+    public static JettyEchoServer startTls(SelfSignedCertificate certificate) throws Exception {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(certificate.keyStore().toString());
+        ssl.setKeyStoreType("PKCS12");
+        ssl.setKeyStorePassword(certificate.password());
+        ssl.setKeyManagerPassword(certificate.password());
+        return start(new JettyEchoServer(ssl));
+    }
+
+    private static JettyEchoServer start(JettyEchoServer echo) throws Exception {
         try {
             echo.server.start();
         } catch (Exception e) {
@@ -124,9 +161,12 @@ public final class JettyEchoServer implements AutoCloseable {
         return echo;
     }
 
-    /** The WebSocket endpoint, {@code ws://127.0.0.1:PORT/echo}. */
+    /**
+     * The WebSocket endpoint, {@code ws://127.0.0.1:PORT/echo}, or {@code wss://…} for a server
+     * made by {@link #startTls}.
+     */
     public URI uri() {
-        return URI.create("ws://127.0.0.1:" + connector.getLocalPort() + PATH);
+        return URI.create((tls ? "wss" : "ws") + "://127.0.0.1:" + connector.getLocalPort() + PATH);
     }
 
     /**
