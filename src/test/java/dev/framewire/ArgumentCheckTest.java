@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.framewire.testing.EchoServerExtension;
+import dev.framewire.testing.Refusals;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
@@ -33,7 +33,6 @@ class ArgumentCheckTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration SHORT = Duration.ofMillis(200);
-    private static final AtomicInteger PROBES = new AtomicInteger();
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();
@@ -42,30 +41,16 @@ class ArgumentCheckTest {
         return FrameSocket.newBuilder().pongAutoConsume(false).readTimeout(WAIT).connect(server.uri());
     }
 
-    /** The connection is open, and the next echoed frame is the probe sent now. */
     private static void assertNothingWasSent(FrameSocket ws) throws IOException {
-        assertTrue(ws.isOpen(), "still open");
-        String probe = "probe " + PROBES.incrementAndGet();
-        ws.sendText(probe);
-        Frame echo = ws.readFrame(WAIT);
-        assertEquals(Opcode.TEXT, echo.opcode(), () -> "expected the probe's echo first, got " + echo);
-        assertTrue(echo.isFinal());
-        assertEquals(probe, echo.text());
-    }
-
-    private static <T extends Throwable> T assertRefused(Class<T> type, String mentioned, Executable call) {
-        T e = assertThrows(type, call);
-        assertTrue(e.getMessage() != null && e.getMessage().contains(mentioned),
-                () -> "message should mention \"" + mentioned + "\": " + e.getMessage());
-        return e;
+        Refusals.assertNothingWasSent(ws, WAIT);
     }
 
     private static void assertNpe(String parameter, Executable call) {
-        assertRefused(NullPointerException.class, parameter, call);
+        Refusals.assertRefused(NullPointerException.class, parameter, call);
     }
 
     private static void assertIae(String mentioned, Executable call) {
-        assertRefused(IllegalArgumentException.class, mentioned, call);
+        Refusals.assertRefused(IllegalArgumentException.class, mentioned, call);
     }
 
     // ------------------------------------------------------------------------- nulls

@@ -92,4 +92,9 @@ class DocsExamplesTest {
         assertEquals(400, Threading.manySenders(echo.uri()));
         assertTrue(Threading.interruptAReader(echo.uri()));
     }
+
+    @Test
+    void limits() throws Exception {
+        assertEquals("within the limits", Limits.settings(echo.uri()));
+    }
 }

@@ -11,12 +11,12 @@ import dev.framewire.FrameSocket;
 import dev.framewire.Message;
 import dev.framewire.Opcode;
 import dev.framewire.testing.EchoServerExtension;
+import dev.framewire.testing.Refusals;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,7 +34,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HostileInputTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final AtomicInteger PROBES = new AtomicInteger();
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();
@@ -43,20 +42,12 @@ class HostileInputTest {
         return FrameSocket.newBuilder().pongAutoConsume(false).readTimeout(WAIT).connect(server.uri());
     }
 
-    /** The connection is open, and the next frame the echo server sends is the probe sent now. */
     private static void assertNothingWasSent(FrameSocket ws) throws IOException {
-        assertTrue(ws.isOpen(), "still open");
-        String probe = "probe " + PROBES.incrementAndGet();
-        ws.sendText(probe);
-        Frame echo = ws.readFrame(WAIT);
-        assertEquals(Opcode.TEXT, echo.opcode(), () -> "expected the probe's echo first, got " + echo);
-        assertEquals(probe, echo.text());
+        Refusals.assertNothingWasSent(ws, WAIT);
     }
 
     private static void assertIae(String mentioned, Executable call) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        assertTrue(e.getMessage() != null && e.getMessage().contains(mentioned),
-                () -> "message should mention \"" + mentioned + "\": " + e.getMessage());
+        Refusals.assertRefused(IllegalArgumentException.class, mentioned, call);
     }
 
     // ------------------------------------------------------------------------- headers

@@ -1,28 +1,18 @@
-package dev.framewire.reliability;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+package dev.framewire.docs;
 
 import dev.framewire.FrameSocket;
-import dev.framewire.testing.EchoServerExtension;
 
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Runs the code shown in docs/limits.md (DocsSnippetsTest keeps the page equal to it). */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
-class LimitsDocTest {
+/** The code of docs/limits.md. */
+final class Limits {
 
-    @RegisterExtension
-    static final EchoServerExtension echo = new EchoServerExtension();
+    private Limits() {
+    }
 
-    @Test
-    void theSettingsShownOnTheLimitsPageConnectAndRoundTrip() throws IOException {
-        URI uri = echo.uri();
+    static String settings(URI uri) throws IOException {
         // tag::settings[]
         FrameSocket ws = FrameSocket.newBuilder()
                 .maxMessageSize(16 << 20)                                   // readMessage: largest message, bytes
@@ -33,7 +23,7 @@ class LimitsDocTest {
         // end::settings[]
         try (ws) {
             ws.sendText("within the limits");
-            assertEquals("within the limits", ws.readMessage(Duration.ofSeconds(10)).text());
+            return ws.readMessage(Duration.ofSeconds(10)).text();
         }
     }
 }
