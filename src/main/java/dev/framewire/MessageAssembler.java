@@ -92,11 +92,13 @@ final class MessageAssembler {
     }
 
     private Message joinText() {
-        StringBuilder text = new StringBuilder((int) chars);
-        for (Frame p : parts) {
-            text.append(p.rawText());
+        // String.join sizes the result exactly and fills it once; a StringBuilder would allocate
+        // its buffer and then copy it again in toString().
+        String[] texts = new String[parts.size()];
+        for (int i = 0; i < texts.length; i++) {
+            texts[i] = parts.get(i).rawText();
         }
-        return new Message(text.toString(), null);
+        return new Message(String.join("", texts), null);
     }
 
     private Message joinBinary() {
