@@ -1,0 +1,199 @@
+package dev.framewire.jmh;
+
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/*
+ * Question: how long does one echo round trip take through framewire's frame path, next to the
+ * clients a Java user would pick instead, and next to a socket that does the framing by hand?
+ *
+ * One operation = send one text message of `size` UTF-8 bytes, then block until the echo of the
+ * whole message is back. Every client talks to the same Jetty 12 echo server (whole-message echo,
+ * no extensions) running in a JVM of its own on 127.0.0.1; each fork starts its own server and
+ * opens one connection, at Level.Trial. SampleTime gives the latency distribution: read p0.50 and
+ * p0.99. Run with -prof gc for bytes allocated per round trip (all threads of the client JVM,
+ * the library's own I/O threads included; the server's JVM is not counted).
+ *
+ * The ratio that matters is to rawJdkQueue: java.net.http.WebSocket with the listener-to-queue
+ * hand-off a user writes by hand, which is what framewire replaces. rawJdkDirect shows what the
+ * JDK can do at best with the same listener (no executor hop); rawSocket is the floor.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class EchoLatency {
+
+    /** One connection of one client kind, with the message it echoes. */
+    @State(Scope.Thread)
+    public abstract static class Connection {
+        @Param({"16", "1024", "65536"})
+        public int size;
+
+        String message;
+        EchoClient client;
+
+        abstract EchoClient.Kind kind();
+
+        @Setup(Level.Trial)
+        public void open(EchoServerState server) throws Exception {
+            message = Payloads.text(size);
+            client = kind().open(server.messageEcho());
+            // One round trip before timing starts, so a wrong echo fails the setup, not the numbers.
+            client.send(message);
+            String echoed = textOf(client.receive());
+            // readFrame returns the last part only: its text ends the message.
+            boolean same = kind() == EchoClient.Kind.FRAMEWIRE_READ_FRAME ? message.endsWith(echoed) : message.equals(echoed);
+            if (!same) {
+                throw new IllegalStateException(kind() + " echoed something else: " + echoed);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            client.close();
+        }
+
+        Object roundTrip() throws Exception {
+            client.send(message);
+            return client.receive();
+        }
+    }
+
+    static String textOf(Object echoed) {
+        if (echoed instanceof dev.framewire.Message m) {
+            return m.text();
+        }
+        if (echoed instanceof dev.framewire.Frame f) {
+            return f.text();
+        }
+        return String.valueOf(echoed);
+    }
+
+    public static class FramewireReadMessage extends Connection {
+        @Override
+        EchoClient.Kind kind() {
+            return EchoClient.Kind.FRAMEWIRE_READ_MESSAGE;
+        }
+    }
+
+    public static class FramewireReadFrame extends Connection {
+        @Override
+        EchoClient.Kind kind() {
+            return EchoClient.Kind.FRAMEWIRE_READ_FRAME;
+        }
+    }
+
+    public static class RawJdkQueue extends Connection {
+        @Override
+        EchoClient.Kind kind() {
+            return EchoClient.Kind.RAW_JDK_QUEUE;
+        }
+    }
+
+    public static class RawJdkDirect extends Connection {
+        @Override
+        EchoClient.Kind kind() {
+            return EchoClient.Kind.RAW_JDK_DIRECT;
+        }
+    }
+
+    public static class NvWebSocket extends Connection {
+        @Override
+        EchoClient.Kind kind() {
+            return EchoClient.Kind.NV_WEBSOCKET;
+        }
+    }
+
+    public static class JavaWebSocket extends Connection {
+        @Override
+        EchoClient.Kind kind() {
+            return EchoClient.Kind.JAVA_WEBSOCKET;
+        }
+    }
+
+    public static class OkHttp extends Connection {
+        @Override
+        EchoClient.Kind kind() {
+            return EchoClient.Kind.OKHTTP;
+        }
+    }
+
+    public static class Jetty extends Connection {
+        @Override
+        EchoClient.Kind kind() {
+            return EchoClient.Kind.JETTY;
+        }
+    }
+
+    public static class RawSocket extends Connection {
+        @Override
+        EchoClient.Kind kind() {
+            return EchoClient.Kind.RAW_SOCKET;
+        }
+    }
+
+    /** framewire: {@code sendText} + {@code readMessage}, the defaults. */
+    @Benchmark
+    public Object framewireReadMessage(FramewireReadMessage c) throws Exception {
+        return c.roundTrip();
+    }
+
+    /** framewire: {@code sendText} + {@code readFrame} until the final part. */
+    @Benchmark
+    public Object framewireReadFrame(FramewireReadFrame c) throws Exception {
+        return c.roundTrip();
+    }
+
+    /** java.net.http, default executor, listener → queue → reader. */
+    @Benchmark
+    public Object rawJdkQueue(RawJdkQueue c) throws Exception {
+        return c.roundTrip();
+    }
+
+    /** java.net.http, {@code executor(Runnable::run)}, listener → queue → reader. */
+    @Benchmark
+    public Object rawJdkDirect(RawJdkDirect c) throws Exception {
+        return c.roundTrip();
+    }
+
+    @Benchmark
+    public Object nvWebSocket(NvWebSocket c) throws Exception {
+        return c.roundTrip();
+    }
+
+    @Benchmark
+    public Object javaWebSocket(JavaWebSocket c) throws Exception {
+        return c.roundTrip();
+    }
+
+    @Benchmark
+    public Object okHttp(OkHttp c) throws Exception {
+        return c.roundTrip();
+    }
+
+    @Benchmark
+    public Object jetty(Jetty c) throws Exception {
+        return c.roundTrip();
+    }
+
+    /** The floor: framing by hand on a blocking socket. */
+    @Benchmark
+    public Object rawSocket(RawSocket c) throws Exception {
+        return c.roundTrip();
+    }
+}
