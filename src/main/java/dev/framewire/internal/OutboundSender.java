@@ -131,10 +131,14 @@ public final class OutboundSender {
 
     /** Sends a Ping (payload of at most 125 bytes, checked by the caller). */
     public void sendPing(ByteBuffer payload) throws IOException {
-        sendInSlot(controlSlot, "Ping", () -> {
+        sendInSlot(controlSlot, "Ping", pingStart(payload));
+    }
+
+    private SendStart pingStart(ByteBuffer payload) {
+        return () -> {
             tap.sent(Opcode.PING, true, payload);
             return webSocket.sendPing(payload);
-        });
+        };
     }
 
     /** Sends a Pong (payload of at most 125 bytes, checked by the caller). */
@@ -161,15 +165,7 @@ public final class OutboundSender {
         } catch (InterruptedException e) {
             throw interrupted("waiting to send a Ping");
         }
-        CompletableFuture<WebSocket> sent;
-        try {
-            requireOpen();
-            tap.sent(Opcode.PING, true, payload);
-            sent = webSocket.sendPing(payload);
-        } catch (IOException | RuntimeException | Error refused) {
-            controlSlot.release();
-            throw refused;
-        }
+        CompletableFuture<WebSocket> sent = startInSlot(controlSlot, pingStart(payload));
         try {
             sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             return true;
@@ -212,18 +208,22 @@ public final class OutboundSender {
      */
     private void sendInSlot(Semaphore slot, String what, SendStart send) throws IOException {
         acquire(slot);
-        CompletableFuture<WebSocket> sent;
-        try {
-            requireOpen();
-            sent = send.start();
-        } catch (IOException | RuntimeException | Error refused) {
-            slot.release();
-            throw refused;
-        }
+        CompletableFuture<WebSocket> sent = startInSlot(slot, send);
         try {
             await(sent, what);
         } finally {
             releaseWhenDone(sent, slot);
+        }
+    }
+
+    /** Starts a send in the {@code slot} the caller holds; gives the slot back if nothing was started. */
+    private CompletableFuture<WebSocket> startInSlot(Semaphore slot, SendStart send) throws IOException {
+        try {
+            requireOpen();
+            return send.start();
+        } catch (IOException | RuntimeException | Error refused) {
+            slot.release();
+            throw refused;
         }
     }
 
