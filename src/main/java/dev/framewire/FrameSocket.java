@@ -11,6 +11,7 @@ import dev.framewire.internal.KeepAlive;
 import dev.framewire.internal.OutboundSender;
 import dev.framewire.internal.PingTracker;
 import dev.framewire.internal.SharedHttpClient;
+import dev.framewire.internal.TextPart;
 import dev.framewire.internal.Utf8;
 import dev.framewire.internal.WireTap;
 
@@ -432,7 +433,14 @@ public final class FrameSocket implements AutoCloseable {
         requireNotClosed();
         lockForRead(deadline, timeout);
         try {
-            return assembler.holdsParts() ? assembler.takeHeldPart() : next(deadline, timeout);
+            if (assembler.holdsParts()) {
+                return assembler.takeHeldPart();
+            }
+            Object part = next(deadline, timeout);
+            if (part instanceof String wholeText) {
+                return Frame.ofText(Opcode.TEXT, wholeText, true);
+            }
+            return part instanceof TextPart text ? text.toFrame() : (Frame) part;
         } finally {
             readLock.unlock();
         }
@@ -443,16 +451,16 @@ public final class FrameSocket implements AutoCloseable {
         lockForRead(deadline, timeout);
         try {
             while (true) {
-                Frame frame = next(deadline, timeout);
-                switch (frame.opcode()) {
-                    case PING, PONG -> { }
-                    case CLOSE -> throw state.ending().toException();
-                    default -> {
-                        Message message = addToMessage(frame);
-                        if (message != null) {
-                            return message;
-                        }
+                Object part = next(deadline, timeout);
+                if (part instanceof Frame frame && frame.opcode().isControl()) {
+                    if (frame.opcode() == Opcode.CLOSE) {
+                        throw state.ending().toException();
                     }
+                    continue; // Pings and Pongs are not part of any message
+                }
+                Message message = addToMessage(part);
+                if (message != null) {
+                    return message;
                 }
             }
         } finally {
@@ -460,9 +468,12 @@ public final class FrameSocket implements AutoCloseable {
         }
     }
 
-    private Message addToMessage(Frame frame) throws IOException {
+    private Message addToMessage(Object part) throws IOException {
         try {
-            return assembler.add(frame);
+            if (part instanceof String wholeText) {
+                return assembler.addWhole(wholeText);
+            }
+            return part instanceof TextPart text ? assembler.add(text) : assembler.add((Frame) part);
         } catch (MessageTooLargeException tooLarge) {
             // Refuse the rest of the message: close with 1008 (the JDK will not send 1009) and let
             // the rest drain, so the peer's answering Close can arrive.
@@ -483,19 +494,22 @@ public final class FrameSocket implements AutoCloseable {
         }
     }
 
-    /** Takes the next frame from the queue; the read lock is held. */
-    private Frame next(long deadline, Duration timeout) throws IOException {
+    /**
+     * Takes the next part from the queue: a {@link Frame}, a {@code String} (a text message that
+     * came in one part) or a {@link TextPart} whose loan the caller must end. The read lock is held.
+     */
+    private Object next(long deadline, Duration timeout) throws IOException {
         Object item;
         try {
             item = queue.take(deadline == NO_DEADLINE ? -1 : Math.max(0, deadline - System.nanoTime()));
         } catch (InterruptedException e) {
             throw interrupted();
         }
-        if (item instanceof Frame frame) {
-            return frame;
-        }
         if (item instanceof Ending ending) {
             throw ending.toException();
+        }
+        if (item != null) {
+            return item;
         }
         throw new ReadTimeoutException("Nothing arrived within " + timeout, timeout);
     }

@@ -1,7 +1,9 @@
 package dev.framewire;
 
+import dev.framewire.internal.TextPart;
 import dev.framewire.internal.Utf8;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,17 +11,24 @@ import java.util.List;
  * Gathers the data parts of one message for {@code readMessage}, and enforces the maximum
  * message size while it does.
  *
- * <p>The parts are kept as they came, so a read that times out in the middle of a message loses
- * nothing: the next {@code readMessage} goes on where it stopped, and a {@code readFrame} in
- * between gets the kept parts first. Guarded by the socket's read lock.
+ * <p>Text parts are appended as they come to a builder borrowed from {@link SpareStringBuilder},
+ * so each character is copied once from the JDK's buffer into the message, and once more into
+ * the resulting {@code String}. Part lengths are remembered, so a read that times out in the
+ * middle of a message loses nothing: the next {@code readMessage} goes on where it stopped, and a
+ * {@code readFrame} in between gets the held parts back first, as the frames they were. Binary
+ * parts are held as frames and joined at the end. Guarded by the socket's read lock.
  */
 final class MessageAssembler {
 
     private final long maxBytes;
-    private final List<Frame> parts = new ArrayList<>();
-    private long chars;          // text: UTF-16 units so far
-    private long textBytes = -1; // text: exact UTF-8 bytes, counted only once they could matter
-    private long bytes;          // binary: bytes so far
+
+    private StringBuilder text;       // the held text parts, joined; null while none is held
+    private final ArrayDeque<Integer> textPartLengths = new ArrayDeque<>();
+    private Opcode oldestTextOpcode;  // the opcode of the oldest held text part
+    private long textBytes = -1;      // exact UTF-8 bytes, counted only once they could matter
+
+    private final List<Frame> binaryParts = new ArrayList<>();
+    private long bytes;
 
     MessageAssembler(long maxBytes) {
         this.maxBytes = maxBytes;
@@ -27,61 +36,109 @@ final class MessageAssembler {
 
     /** {@return whether parts of an unfinished message are held} */
     boolean holdsParts() {
-        return !parts.isEmpty();
+        return text != null || !binaryParts.isEmpty();
     }
 
     /** {@return the oldest held part, removed, for a {@code readFrame} that comes in between} */
     Frame takeHeldPart() {
-        Frame first = parts.remove(0);
-        if (first.isText()) {
-            chars -= first.rawText().length();
-            if (textBytes >= 0) {
-                textBytes -= Utf8.encodedLength(first.rawText());
-            }
-        } else {
+        if (text == null) {
+            Frame first = binaryParts.remove(0);
             bytes -= first.rawBytes().length;
+            return first;
         }
-        return first;
+        int length = textPartLengths.removeFirst();
+        String first = text.substring(0, length);
+        Frame frame = Frame.ofText(oldestTextOpcode, first, false); // a held part is never the last
+        oldestTextOpcode = Opcode.CONTINUATION;
+        if (textPartLengths.isEmpty()) {
+            resetText();
+        } else {
+            text.delete(0, length);
+            if (textBytes >= 0) {
+                textBytes -= Utf8.encodedLength(first);
+            }
+        }
+        return frame;
     }
 
     /**
-     * Adds a data part.
+     * Adds a text message that came in one part.
+     *
+     * @return it, as a message
+     * @throws MessageTooLargeException if it is larger than the limit
+     */
+    Message addWhole(String text) throws MessageTooLargeException {
+        // A char is at most 3 UTF-8 bytes: count bytes only if the bound could be exceeded.
+        if ((long) text.length() * 3 > maxBytes) {
+            refuseIfOver(Utf8.encodedLength(text));
+        }
+        return new Message(text, null);
+    }
+
+    /**
+     * Adds a part of a binary message.
      *
      * @return the whole message if {@code part} was its last, else {@code null}
      * @throws MessageTooLargeException if the message grew past the limit; the parts are dropped
      */
     Message add(Frame part) throws MessageTooLargeException {
-        if (part.isText()) {
-            chars += part.rawText().length();
-            // A char is at most 3 UTF-8 bytes: count bytes exactly only once the bound could be
-            // exceeded, and from then on part by part.
-            if (textBytes >= 0) {
-                textBytes += Utf8.encodedLength(part.rawText());
-            } else if (chars * 3 > maxBytes) {
-                textBytes = Utf8.encodedLength(part.rawText());
-                for (Frame p : parts) {
-                    textBytes += Utf8.encodedLength(p.rawText());
-                }
-            }
-            if (textBytes >= 0) {
-                refuseIfOver(textBytes);
-            }
-        } else {
-            bytes += part.rawBytes().length;
-            refuseIfOver(bytes);
-        }
+        bytes += part.rawBytes().length;
+        refuseIfOver(bytes);
         if (!part.isFinal()) {
-            parts.add(part);
+            binaryParts.add(part);
             return null;
         }
-        if (parts.isEmpty()) { // the common case: a message in one part, no copy
-            reset(); // the counts were this part's alone; the next message starts from zero
-            return part.isText() ? new Message(part.rawText(), null) : new Message(null, part.rawBytes());
+        if (binaryParts.isEmpty()) { // a message in one part, no copy
+            bytes = 0;
+            return new Message(null, part.rawBytes());
         }
-        parts.add(part);
-        Message whole = part.isText() ? joinText() : joinBinary();
+        binaryParts.add(part);
+        Message whole = new Message(null, joinBinary());
         reset();
         return whole;
+    }
+
+    /**
+     * Adds a part of a text message that came in several parts, and ends its loan.
+     *
+     * @return the whole message if {@code part} was its last, else {@code null}
+     * @throws MessageTooLargeException if the message grew past the limit; the parts are dropped
+     */
+    Message add(TextPart part) throws MessageTooLargeException {
+        CharSequence chars = part.text();
+        try {
+            refuseIfTextOver(chars);
+        } catch (MessageTooLargeException tooLarge) {
+            part.release();
+            throw tooLarge;
+        }
+        if (text == null) {
+            text = SpareStringBuilder.take(2 * chars.length());
+            oldestTextOpcode = part.opcode();
+        }
+        int length = chars.length();
+        part.appendTo(text);
+        if (!part.isLast()) {
+            textPartLengths.addLast(length);
+            return null;
+        }
+        Message whole = new Message(text.toString(), null);
+        reset();
+        return whole;
+    }
+
+    private void refuseIfTextOver(CharSequence part) throws MessageTooLargeException {
+        long chars = (text == null ? 0 : text.length()) + part.length();
+        // A char is at most 3 UTF-8 bytes: count bytes exactly only once the bound could be
+        // exceeded, and from then on part by part.
+        if (textBytes >= 0) {
+            textBytes += Utf8.encodedLength(part);
+        } else if (chars * 3 > maxBytes) {
+            textBytes = Utf8.encodedLength(part) + (text == null ? 0 : Utf8.encodedLength(text));
+        }
+        if (textBytes >= 0) {
+            refuseIfOver(textBytes);
+        }
     }
 
     private void refuseIfOver(long size) throws MessageTooLargeException {
@@ -91,31 +148,31 @@ final class MessageAssembler {
         }
     }
 
-    private Message joinText() {
-        // String.join sizes the result exactly and fills it once; a StringBuilder would allocate
-        // its buffer and then copy it again in toString().
-        String[] texts = new String[parts.size()];
-        for (int i = 0; i < texts.length; i++) {
-            texts[i] = parts.get(i).rawText();
-        }
-        return new Message(String.join("", texts), null);
-    }
-
-    private Message joinBinary() {
+    private byte[] joinBinary() {
         byte[] joined = new byte[(int) bytes];
         int at = 0;
-        for (Frame p : parts) {
+        for (Frame p : binaryParts) {
             byte[] b = p.rawBytes();
             System.arraycopy(b, 0, joined, at, b.length);
             at += b.length;
         }
-        return new Message(null, joined);
+        return joined;
     }
 
+    /** Drops every held part: the message was returned or refused; the next starts from zero. */
     private void reset() {
-        parts.clear();
-        chars = 0;
-        textBytes = -1;
+        resetText();
+        binaryParts.clear();
         bytes = 0;
+    }
+
+    private void resetText() {
+        if (text != null) {
+            SpareStringBuilder.giveBack(text);
+            text = null;
+        }
+        textPartLengths.clear();
+        oldestTextOpcode = null;
+        textBytes = -1;
     }
 }

@@ -218,6 +218,36 @@ class EchoServerTest {
     }
 
     @Test
+    void socketsJoiningLargeTextMessagesAtOnceEachGetTheirOwnExactly() throws Exception {
+        // readMessage joins multi-part text in a builder shared across the JVM when it is free:
+        // readers on several sockets at once, long messages before short ones, must never see a
+        // character of another message.
+        int sockets = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(sockets);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int s = 0; s < sockets; s++) {
+                int id = s;
+                done.add(pool.submit(() -> {
+                    try (FrameSocket ws = connect()) {
+                        for (int round = 0; round < 20; round++) {
+                            int chars = round % 2 == 0 ? 70_000 + id * 1000 + round : 40_000 - round;
+                            String text = (char) ('a' + id) + "\u00e9".repeat(id) + "x".repeat(chars) + round;
+                            assertRoundTrip(ws, text);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void largeTextMessageReadFrameByFrameConcatenatesToTheSameText() throws IOException {
         String text = largeText();
         try (FrameSocket ws = connect()) {

@@ -67,13 +67,45 @@ public final class FrameQueue {
             replenish(1);
             return;
         }
-        if (!items.offer(frame)) {
+        enqueue(frame);
+    }
+
+    /**
+     * Adds a text message that came in one part, the commonest item by far, as {@link #add(Frame)}.
+     * It travels as its {@code String}: {@code readMessage} returns it without a {@link Frame}
+     * made for nothing.
+     */
+    void add(String wholeTextMessage) {
+        if (discarding) {
+            replenish(1);
+            return;
+        }
+        enqueue(wholeTextMessage);
+    }
+
+    /** Adds a part of a text message that came in several parts; as {@link #add(Frame)}. */
+    void add(TextPart part) {
+        if (discarding) {
+            part.release();
+            replenish(1);
+            return;
+        }
+        enqueue(part);
+    }
+
+    private void enqueue(Object part) {
+        if (!items.offer(part)) {
             throw new IllegalStateException("framewire receive queue overflow: flow control is broken");
         }
         int now = held.incrementAndGet();
         if (now > highWater.get()) {
             highWater.accumulateAndGet(now, Math::max);
         }
+    }
+
+    /** {@return how many parts are waiting for a reader now} */
+    int held() {
+        return held.get();
     }
 
     /** Asks the JDK for {@code n} more parts: a part left the queue or was never put in. */
@@ -90,15 +122,17 @@ public final class FrameQueue {
     }
 
     /**
-     * Takes the next frame, or the end.
+     * Takes the next part, or the end.
      *
      * @param timeoutNanos how long to wait; negative waits without limit
-     * @return a {@link Frame}, an {@link Ending}, or {@code null} if the time ran out
+     * @return a part: a {@link Frame}, a {@code String} (a whole text message) or a
+     * {@link TextPart} (whose loan the caller must end); else an {@link Ending}, or {@code null}
+     * if the time ran out
      * @throws InterruptedException if the thread is interrupted while waiting
      */
     public Object take(long timeoutNanos) throws InterruptedException {
         Object item = timeoutNanos < 0 ? items.take() : items.poll(timeoutNanos, TimeUnit.NANOSECONDS);
-        if (item instanceof Frame) {
+        if (item != null && !(item instanceof Ending)) {
             held.decrementAndGet();
             replenish(1);
         } else if (item != null) {
@@ -117,10 +151,14 @@ public final class FrameQueue {
         items.drainTo(drained);
         int frames = 0;
         for (Object item : drained) {
-            if (item instanceof Frame f && f.opcode() != Opcode.CLOSE) {
-                frames++;
-            } else {
+            boolean keep = item instanceof Ending || item instanceof Frame f && f.opcode() == Opcode.CLOSE;
+            if (keep) {
                 items.offer(item);
+            } else {
+                if (item instanceof TextPart part) {
+                    part.release();
+                }
+                frames++;
             }
         }
         held.addAndGet(-frames);

@@ -16,13 +16,23 @@ import java.util.concurrent.CompletionStage;
  *   <li>It never blocks: the JDK may call it on its selector thread (framewire's default client
  *       runs listener calls there directly, to save a thread hand-off per frame).</li>
  *   <li>It copies what the JDK lends it before returning, and returns {@code null} so the JDK
- *       may reuse its buffers at once.</li>
+ *       may reuse its buffers at once, with one exception: the parts of a text message that came
+ *       in several parts are lent on to the reader while it keeps up ({@link TextPart}), and the
+ *       stage returned completes when the reader has copied them.</li>
  *   <li>Every call the JDK counts against demand either enqueues a frame or asks for one more
  *       part at once (a filtered Pong or Ping), so demand never leaks.</li>
  *   <li>The JDK calls it from one thread at a time, in order; {@code continuing} relies on that.</li>
  * </ul>
  */
 public final class InboundListener implements WebSocket.Listener {
+
+    /**
+     * Text parts are lent on to the reader only while fewer parts than this wait in the queue. A
+     * reader that keeps up finds one or two; this leaves room for the five or so parts of a 64 KiB
+     * message that arrive in one burst. A backlog beyond it is copied into compact strings, so a
+     * slow reader's queue holds about as much memory as without lending (docs/limits.md).
+     */
+    static final int LEND_WHILE_FEWER_WAITING = 8;
 
     private final FrameQueue queue;
     private final ConnectionState state;
@@ -66,9 +76,19 @@ public final class InboundListener implements WebSocket.Listener {
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         lastInboundNanos = System.nanoTime();
+        boolean wholeMessage = !continuing && last;
         Opcode opcode = nextDataOpcode(Opcode.TEXT, last);
         tap.receivedText(opcode, last, data);
-        queue.add(Frame.ofText(opcode, data.toString(), last));
+        if (wholeMessage) { // the common case: one copy, which readMessage returns as it is
+            queue.add(data.toString());
+            return null;
+        }
+        if (queue.held() < LEND_WHILE_FEWER_WAITING) {
+            TextPart part = TextPart.lent(opcode, data, last);
+            queue.add(part);
+            return part.loanReturned();
+        }
+        queue.add(TextPart.copied(opcode, data.toString(), last));
         return null;
     }
 

@@ -1,0 +1,83 @@
+package dev.framewire.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.framewire.Frame;
+import dev.framewire.Opcode;
+
+import java.net.URI;
+import java.nio.CharBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * When the listener keeps the JDK's text buffer instead of copying it, and that every kept buffer
+ * is given back: read, or dropped. The listener is driven as the JDK drives it, one call at a time;
+ * no WebSocket is needed because these calls never ask the JDK for anything but demand.
+ */
+class TextLendingTest {
+
+    private final FrameQueue queue = new FrameQueue(64);
+    private final InboundListener listener = new InboundListener(queue, new ConnectionState(), new PingTracker(),
+            true, false, new WireTap(URI.create("ws://127.0.0.1/")));
+
+    @Test
+    void aMessageInOnePartIsCopiedAtOnce() throws Exception {
+        assertNull(listener.onText(null, CharBuffer.wrap("whole"), true));
+        assertEquals("whole", assertInstanceOf(String.class, queue.take(0)), "a whole message travels as its String");
+    }
+
+    @Test
+    void partsOfALongerMessageAreLentUntilTheReaderCopiesThem() throws Exception {
+        CharBuffer jdkBuffer = CharBuffer.wrap("first");
+        CompletionStage<?> loan = listener.onText(null, jdkBuffer, false);
+        assertNotNull(loan, "a kept buffer must not be reclaimed by the JDK yet");
+        assertFalse(loan.toCompletableFuture().isDone());
+        assertNotNull(listener.onText(null, CharBuffer.wrap("last"), true));
+
+        TextPart first = assertInstanceOf(TextPart.class, queue.take(0));
+        assertEquals(Opcode.TEXT, first.opcode());
+        Frame frame = first.toFrame();
+        assertTrue(loan.toCompletableFuture().isDone());
+        assertEquals("first", frame.text());
+        assertFalse(frame.isFinal());
+        TextPart last = assertInstanceOf(TextPart.class, queue.take(0));
+        assertEquals(Opcode.CONTINUATION, last.opcode());
+        assertTrue(last.isLast());
+    }
+
+    @Test
+    void aBacklogIsCopiedSoASlowReaderHoldsCompactStrings() throws Exception {
+        List<CompletionStage<?>> loans = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            loans.add(listener.onText(null, CharBuffer.wrap("part " + i), false));
+        }
+        int lent = InboundListener.LEND_WHILE_FEWER_WAITING;
+        for (int i = 0; i < 20; i++) {
+            assertEquals(i < lent, loans.get(i) != null, "part " + i);
+        }
+        for (int i = 0; i < 20; i++) {
+            TextPart part = assertInstanceOf(TextPart.class, queue.take(0));
+            assertEquals(i < lent, part.text() instanceof CharBuffer, "part " + i);
+            assertEquals("part " + i, part.toFrame().text());
+        }
+        loans.stream().limit(lent).forEach(loan -> assertTrue(loan.toCompletableFuture().isDone()));
+    }
+
+    @Test
+    void droppedPartsGiveTheirBuffersBack() {
+        CompletionStage<?> queued = listener.onText(null, CharBuffer.wrap("queued"), false);
+        queue.discardAll();
+        assertTrue(queued.toCompletableFuture().isDone(), "dropped from the queue");
+        CompletionStage<?> late = listener.onText(null, CharBuffer.wrap("late"), true);
+        assertTrue(late == null || late.toCompletableFuture().isDone(), "dropped on arrival");
+    }
+}
