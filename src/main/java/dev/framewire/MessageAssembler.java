@@ -11,11 +11,12 @@ import java.util.List;
  * Gathers the data parts of one message for {@code readMessage}, and enforces the maximum
  * message size while it does.
  *
- * <p>Text parts are appended as they come to a builder borrowed from {@link SpareStringBuilder},
- * so each character is copied once from the JDK's buffer into the message, and once more into
- * the resulting {@code String}. Part lengths are remembered, so a read that times out in the
- * middle of a message loses nothing: the next {@code readMessage} goes on where it stopped, and a
- * {@code readFrame} in between gets the held parts back first, as the frames they were. Binary
+ * <p>Text parts are appended as they come to a builder borrowed from {@link SpareStringBuilder};
+ * a part the JDK lent ({@link TextPart}) is copied straight from the JDK's buffer, so each of its
+ * characters is copied once into the builder and once more into the resulting {@code String}.
+ * Part lengths are remembered, so a read that times out in the middle of a message loses nothing:
+ * the next {@code readMessage} goes on where it stopped, and a {@code readFrame} in between gets
+ * the held parts back first, as the frames they were. Binary
  * parts are held as frames and joined at the end. Guarded by the socket's read lock.
  */
 final class MessageAssembler {
@@ -76,12 +77,15 @@ final class MessageAssembler {
     }
 
     /**
-     * Adds a part of a binary message.
+     * Adds a data part: binary, or text copied already.
      *
      * @return the whole message if {@code part} was its last, else {@code null}
      * @throws MessageTooLargeException if the message grew past the limit; the parts are dropped
      */
     Message add(Frame part) throws MessageTooLargeException {
+        if (part.isText()) {
+            return addText(part.opcode(), part.rawText(), part.isFinal(), null);
+        }
         bytes += part.rawBytes().length;
         refuseIfOver(bytes);
         if (!part.isFinal()) {
@@ -99,26 +103,36 @@ final class MessageAssembler {
     }
 
     /**
-     * Adds a part of a text message that came in several parts, and ends its loan.
+     * Adds a text part still in the JDK's buffer, and ends its loan.
      *
      * @return the whole message if {@code part} was its last, else {@code null}
      * @throws MessageTooLargeException if the message grew past the limit; the parts are dropped
      */
     Message add(TextPart part) throws MessageTooLargeException {
-        CharSequence chars = part.text();
+        return addText(part.opcode(), part.text(), part.isLast(), part);
+    }
+
+    private Message addText(Opcode opcode, CharSequence chars, boolean last, TextPart lent)
+            throws MessageTooLargeException {
         try {
             refuseIfTextOver(chars);
         } catch (MessageTooLargeException tooLarge) {
-            part.release();
+            if (lent != null) {
+                lent.release();
+            }
             throw tooLarge;
         }
-        if (text == null) {
-            text = SpareStringBuilder.take(2 * chars.length());
-            oldestTextOpcode = part.opcode();
-        }
         int length = chars.length();
-        part.appendTo(text);
-        if (!part.isLast()) {
+        if (text == null) {
+            text = SpareStringBuilder.take(2 * length);
+            oldestTextOpcode = opcode;
+        }
+        if (lent != null) {
+            lent.appendTo(text);
+        } else {
+            text.append(chars);
+        }
+        if (!last) {
             textPartLengths.addLast(length);
             return null;
         }

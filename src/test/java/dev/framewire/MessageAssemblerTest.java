@@ -20,9 +20,9 @@ class MessageAssemblerTest {
     @Test
     void joinsTextAndBinaryPartsInOrder() throws Exception {
         MessageAssembler assembler = new MessageAssembler(100);
-        assertNull(assembler.add(TextPart.copied(Opcode.TEXT, "ab", false)));
-        assertNull(assembler.add(TextPart.copied(Opcode.CONTINUATION, "cd", false)));
-        assertEquals(Message.ofText("abcde"), assembler.add(TextPart.copied(Opcode.CONTINUATION, "e", true)));
+        assertNull(assembler.add(Frame.ofText(Opcode.TEXT, "ab", false)));
+        assertNull(assembler.add(Frame.ofText(Opcode.CONTINUATION, "cd", false)));
+        assertEquals(Message.ofText("abcde"), assembler.add(Frame.ofText(Opcode.CONTINUATION, "e", true)));
         assertNull(assembler.add(Frame.ofBinary(Opcode.BINARY, new byte[] {1}, false)));
         assertArrayEquals(new byte[] {1, 2, 3}, assembler.add(Frame.ofBinary(Opcode.CONTINUATION, new byte[] {2, 3}, true)).bytes());
     }
@@ -56,19 +56,19 @@ class MessageAssemblerTest {
         // The builder is reused across messages (and connections): nothing of one may show in the next.
         MessageAssembler assembler = new MessageAssembler(1 << 20);
         String long1 = "a".repeat(5000);
-        assertNull(assembler.add(TextPart.copied(Opcode.TEXT, long1, false)));
-        assertEquals(Message.ofText(long1 + "é"), assembler.add(TextPart.copied(Opcode.CONTINUATION, "é", true)));
-        assertNull(assembler.add(TextPart.copied(Opcode.TEXT, "b", false)));
-        assertEquals(Message.ofText("bc"), assembler.add(TextPart.copied(Opcode.CONTINUATION, "c", true)));
+        assertNull(assembler.add(Frame.ofText(Opcode.TEXT, long1, false)));
+        assertEquals(Message.ofText(long1 + "é"), assembler.add(Frame.ofText(Opcode.CONTINUATION, "é", true)));
+        assertNull(assembler.add(Frame.ofText(Opcode.TEXT, "b", false)));
+        assertEquals(Message.ofText("bc"), assembler.add(Frame.ofText(Opcode.CONTINUATION, "c", true)));
     }
 
     @Test
     void theTextLimitCountsUtf8BytesNotChars() throws Exception {
         MessageAssembler assembler = new MessageAssembler(10);
-        assertNull(assembler.add(TextPart.copied(Opcode.TEXT, "éé", false)));        // 4 bytes
-        assertNull(assembler.add(TextPart.copied(Opcode.CONTINUATION, "éé", false))); // 8 bytes
+        assertNull(assembler.add(Frame.ofText(Opcode.TEXT, "éé", false)));        // 4 bytes
+        assertNull(assembler.add(Frame.ofText(Opcode.CONTINUATION, "éé", false))); // 8 bytes
         MessageTooLargeException tooLarge = assertThrows(MessageTooLargeException.class,
-                () -> assembler.add(TextPart.copied(Opcode.CONTINUATION, "éé", true)));   // 12 bytes
+                () -> assembler.add(Frame.ofText(Opcode.CONTINUATION, "éé", true)));   // 12 bytes
         assertEquals(10, tooLarge.limit());
         assertEquals(12, tooLarge.size());
         assertEquals(Message.ofText("0123456789"), assembler.addWhole("0123456789"),
@@ -87,18 +87,18 @@ class MessageAssemblerTest {
     @Test
     void heldPartsComeOutFirstAsTheFramesTheyWereAndLeaveTheCountRight() throws Exception {
         MessageAssembler assembler = new MessageAssembler(12);
-        assembler.add(TextPart.copied(Opcode.TEXT, "éééé", false));             // 8 bytes, counted exactly
-        assembler.add(TextPart.copied(Opcode.CONTINUATION, "ab", false));       // 10 bytes
+        assembler.add(Frame.ofText(Opcode.TEXT, "éééé", false));             // 8 bytes, counted exactly
+        assembler.add(Frame.ofText(Opcode.CONTINUATION, "ab", false));       // 10 bytes
         Frame first = assembler.takeHeldPart();
         assertEquals(Opcode.TEXT, first.opcode());
         assertEquals("éééé", first.text());
         assertFalse(first.isFinal());
         assertTrue(assembler.holdsParts());
-        assertNull(assembler.add(TextPart.copied(Opcode.CONTINUATION, "ééé", false))); // 2 + 6 bytes now
+        assertNull(assembler.add(Frame.ofText(Opcode.CONTINUATION, "ééé", false))); // 2 + 6 bytes now
         Frame second = assembler.takeHeldPart();
         assertEquals(Opcode.CONTINUATION, second.opcode());
         assertEquals("ab", second.text());
-        assertEquals(Message.ofText("éééxx"), assembler.add(TextPart.copied(Opcode.CONTINUATION, "xx", true)));
+        assertEquals(Message.ofText("éééxx"), assembler.add(Frame.ofText(Opcode.CONTINUATION, "xx", true)));
         assertFalse(assembler.holdsParts());
     }
 
@@ -108,8 +108,8 @@ class MessageAssemblerTest {
         for (int i = 0; i < 3; i++) {
             assertArrayEquals(new byte[] {1, 2, 3}, assembler.add(Frame.ofBinary(Opcode.BINARY, new byte[] {1, 2, 3}, true)).bytes());
             assertEquals(Message.ofText("abc"), assembler.addWhole("abc"));
-            assertNull(assembler.add(TextPart.copied(Opcode.TEXT, "ab", false)));
-            assertEquals(Message.ofText("abcd"), assembler.add(TextPart.copied(Opcode.CONTINUATION, "cd", true)));
+            assertNull(assembler.add(Frame.ofText(Opcode.TEXT, "ab", false)));
+            assertEquals(Message.ofText("abcd"), assembler.add(Frame.ofText(Opcode.CONTINUATION, "cd", true)));
         }
         assertNull(assembler.add(Frame.ofBinary(Opcode.BINARY, new byte[] {1}, false)));
         assertArrayEquals(new byte[] {1, 2}, assembler.add(Frame.ofBinary(Opcode.CONTINUATION, new byte[] {2}, true)).bytes(),

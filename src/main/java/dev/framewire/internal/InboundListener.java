@@ -16,9 +16,9 @@ import java.util.concurrent.CompletionStage;
  *   <li>It never blocks: the JDK may call it on its selector thread (framewire's default client
  *       runs listener calls there directly, to save a thread hand-off per frame).</li>
  *   <li>It copies what the JDK lends it before returning, and returns {@code null} so the JDK
- *       may reuse its buffers at once, with one exception: the parts of a text message that came
- *       in several parts are lent on to the reader while it keeps up ({@link TextPart}), and the
- *       stage returned completes when the reader has copied them.</li>
+ *       may reuse its buffers at once, with one exception: large parts of a text message that
+ *       came in several parts are lent on to the reader while it keeps up ({@link TextPart}),
+ *       and the stage returned completes when the reader has copied them.</li>
  *   <li>Every call the JDK counts against demand either enqueues a frame or asks for one more
  *       part at once (a filtered Pong or Ping), so demand never leaks.</li>
  *   <li>The JDK calls it from one thread at a time, in order; {@code continuing} relies on that.</li>
@@ -33,6 +33,13 @@ public final class InboundListener implements WebSocket.Listener {
      * slow reader's queue holds about as much memory as without lending (docs/limits.md).
      */
     static final int LEND_WHILE_FEWER_WAITING = 8;
+
+    /**
+     * Only parts of at least this many chars are lent. Lending costs two small objects (the part
+     * and its stage) and saves a copy of the part only if {@code readMessage} joins it; for a
+     * short fragment, or one that {@code readFrame} copies anyway, the copy made here is cheaper.
+     */
+    static final int LEND_FROM_CHARS = 1024;
 
     private final FrameQueue queue;
     private final ConnectionState state;
@@ -83,12 +90,12 @@ public final class InboundListener implements WebSocket.Listener {
             queue.add(data.toString());
             return null;
         }
-        if (queue.held() < LEND_WHILE_FEWER_WAITING) {
+        if (data.length() >= LEND_FROM_CHARS && queue.held() < LEND_WHILE_FEWER_WAITING) {
             TextPart part = TextPart.lent(opcode, data, last);
             queue.add(part);
             return part.loanReturned();
         }
-        queue.add(TextPart.copied(opcode, data.toString(), last));
+        queue.add(Frame.ofText(opcode, data.toString(), last));
         return null;
     }
 

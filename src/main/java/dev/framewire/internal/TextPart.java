@@ -19,8 +19,8 @@ import java.util.concurrent.CompletionStage;
  * instead would copy every character twice: into a {@code String} per part, then into the message.
  *
  * <p>A lent buffer holds two bytes per character where a {@code String} of ASCII holds one, so the
- * listener lends only while the reader keeps up and copies parts that would wait in a backlog
- * (see {@link InboundListener}). A <em>copied</em> part holds a {@code String} and no stage.
+ * listener lends only large parts, and only while the reader keeps up; other parts travel as
+ * {@link Frame}s, copied at once (see {@link InboundListener}).
  *
  * <p>Whoever takes a part from the queue must end the loan exactly once: {@link #toFrame},
  * {@link #appendTo}, or {@link #release} if it is dropped unread.
@@ -30,7 +30,7 @@ public final class TextPart {
     private final Opcode opcode;
     private final CharSequence text;
     private final boolean last;
-    private final CompletableFuture<Void> loan; // null for a copied part
+    private final CompletableFuture<Void> loan;
 
     private TextPart(Opcode opcode, CharSequence text, boolean last, CompletableFuture<Void> loan) {
         this.opcode = opcode;
@@ -44,12 +44,7 @@ public final class TextPart {
         return new TextPart(opcode, jdkText, last, new CompletableFuture<>());
     }
 
-    /** A part whose text was copied already: it owes the JDK nothing. */
-    public static TextPart copied(Opcode opcode, String text, boolean last) {
-        return new TextPart(opcode, text, last, null);
-    }
-
-    /** {@return the stage for the JDK: completes once the buffer is no longer read; {@code null} if copied} */
+    /** {@return the stage for the JDK: completes once the buffer is no longer read} */
     public CompletionStage<?> loanReturned() {
         return loan;
     }
@@ -87,10 +82,8 @@ public final class TextPart {
         release();
     }
 
-    /** Ends the loan without reading: the part was dropped. Harmless on a copied part or twice. */
+    /** Ends the loan without reading: the part was dropped. Harmless if the loan ended already. */
     public void release() {
-        if (loan != null) {
-            loan.complete(null);
-        }
+        loan.complete(null);
     }
 }

@@ -36,18 +36,18 @@ class TextLendingTest {
     }
 
     @Test
-    void partsOfALongerMessageAreLentUntilTheReaderCopiesThem() throws Exception {
-        CharBuffer jdkBuffer = CharBuffer.wrap("first");
+    void largePartsOfALongerMessageAreLentUntilTheReaderCopiesThem() throws Exception {
+        CharBuffer jdkBuffer = CharBuffer.wrap(large("first"));
         CompletionStage<?> loan = listener.onText(null, jdkBuffer, false);
         assertNotNull(loan, "a kept buffer must not be reclaimed by the JDK yet");
         assertFalse(loan.toCompletableFuture().isDone());
-        assertNotNull(listener.onText(null, CharBuffer.wrap("last"), true));
+        assertNotNull(listener.onText(null, CharBuffer.wrap(large("last")), true));
 
         TextPart first = assertInstanceOf(TextPart.class, queue.take(0));
         assertEquals(Opcode.TEXT, first.opcode());
         Frame frame = first.toFrame();
         assertTrue(loan.toCompletableFuture().isDone());
-        assertEquals("first", frame.text());
+        assertEquals(large("first"), frame.text());
         assertFalse(frame.isFinal());
         TextPart last = assertInstanceOf(TextPart.class, queue.take(0));
         assertEquals(Opcode.CONTINUATION, last.opcode());
@@ -55,29 +55,47 @@ class TextLendingTest {
     }
 
     @Test
+    void smallPartsAreCopiedAtOnceBecauseThatIsCheaperThanALoan() throws Exception {
+        int small = InboundListener.LEND_FROM_CHARS - 1;
+        assertNull(listener.onText(null, CharBuffer.wrap("s".repeat(small)), false));
+        assertNull(listener.onText(null, CharBuffer.wrap("end"), true));
+        Frame first = assertInstanceOf(Frame.class, queue.take(0));
+        assertEquals(Opcode.TEXT, first.opcode());
+        assertFalse(first.isFinal());
+        Frame last = assertInstanceOf(Frame.class, queue.take(0));
+        assertEquals(Opcode.CONTINUATION, last.opcode());
+        assertEquals("end", last.text());
+    }
+
+    @Test
     void aBacklogIsCopiedSoASlowReaderHoldsCompactStrings() throws Exception {
         List<CompletionStage<?>> loans = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            loans.add(listener.onText(null, CharBuffer.wrap("part " + i), false));
+            loans.add(listener.onText(null, CharBuffer.wrap(large("part " + i)), false));
         }
         int lent = InboundListener.LEND_WHILE_FEWER_WAITING;
         for (int i = 0; i < 20; i++) {
             assertEquals(i < lent, loans.get(i) != null, "part " + i);
         }
         for (int i = 0; i < 20; i++) {
-            TextPart part = assertInstanceOf(TextPart.class, queue.take(0));
-            assertEquals(i < lent, part.text() instanceof CharBuffer, "part " + i);
-            assertEquals("part " + i, part.toFrame().text());
+            Object part = queue.take(0);
+            Frame frame = i < lent ? assertInstanceOf(TextPart.class, part).toFrame() : assertInstanceOf(Frame.class, part);
+            assertEquals(large("part " + i), frame.text());
         }
         loans.stream().limit(lent).forEach(loan -> assertTrue(loan.toCompletableFuture().isDone()));
     }
 
     @Test
     void droppedPartsGiveTheirBuffersBack() {
-        CompletionStage<?> queued = listener.onText(null, CharBuffer.wrap("queued"), false);
+        CompletionStage<?> queued = listener.onText(null, CharBuffer.wrap(large("queued")), false);
         queue.discardAll();
         assertTrue(queued.toCompletableFuture().isDone(), "dropped from the queue");
-        CompletionStage<?> late = listener.onText(null, CharBuffer.wrap("late"), true);
+        CompletionStage<?> late = listener.onText(null, CharBuffer.wrap(large("late")), true);
         assertTrue(late == null || late.toCompletableFuture().isDone(), "dropped on arrival");
+    }
+
+    /** {@return a part just long enough to be lent, starting with {@code label}} */
+    private static String large(String label) {
+        return label + "-".repeat(InboundListener.LEND_FROM_CHARS);
     }
 }
