@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -103,10 +102,7 @@ public final class Connector {
     }
 
     private static IOException translate(URI uri, Duration connectTimeout, Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = Completions.unwrap(failure);
         if (cause instanceof WebSocketHandshakeException refused) {
             HttpResponse<?> response = refused.getResponse();
             return new HandshakeException(response.statusCode(), response.headers(),

@@ -11,7 +11,6 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -312,10 +311,8 @@ public final class OutboundSender {
         }
     }
 
-    private IOException failure(String what, Throwable cause) {
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+    private IOException failure(String what, Throwable failure) {
+        Throwable cause = Completions.unwrap(failure);
         if (cause instanceof IllegalArgumentException iae) {
             throw new IllegalArgumentException(iae.getMessage(), iae);
         }
