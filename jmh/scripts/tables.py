@@ -8,7 +8,8 @@ each benchmark and size, the median over the passes of each figure; one file is 
 Prints a table per benchmark class: p50 and p99 from SampleTime's percentiles (scorePercentiles
 "50.0" and "99.0"), the p50 ratio to raw java.net.http (rawJdkQueue, and rawJdkDirect), bytes per
 operation when the run had -prof gc (gc.alloc.rate.norm), or ops/s for Throughput; then the
-issue's targets for framewire, checked against this data with the 10 % noise allowance.
+issue's targets for framewire, checked against this data with the 10 % noise allowance for p50,
+and JMH's own 99.9 % error for bytes per operation.
 """
 import json
 import statistics
@@ -40,6 +41,7 @@ def load(paths):
                 alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
                 if alloc:
                     cell["alloc"].append(alloc["score"])
+                    cell["alloc_error"].append(alloc.get("scoreError") or 0.0)
     return cells, {cls: len(files) for cls, files in passes.items()}
 
 
@@ -113,10 +115,13 @@ def targets(cells, cls, sizes):
                     ok = p50 <= ref * NOISE
                     print(f"- {fw} @ {s} B: {p50:.1f} µs vs rawJdkDirect {ref:.1f} µs"
                           f" → {'met' if ok else 'MISSED'} ({p50 / ref:.2f}×)")
-            a, q = med(c, "alloc"), med(cells.get((cls, "rawJdkQueue", s), {}), "alloc")
+            raw = cells.get((cls, "rawJdkQueue", s), {})
+            a, q = med(c, "alloc"), med(raw, "alloc")
             if a is not None and q is not None:
-                print(f"- {fw} @ {s} B bytes/op: {a:,.0f} vs rawJdkQueue {q:,.0f}"
-                      f" → {'met' if a <= q else 'MISSED'} ({a / q:.2f}×)")
+                # Bytes/op carry JMH's 99.9 % error too: a difference inside it is not a finding.
+                error = max(med(c, "alloc_error") or 0.0, med(raw, "alloc_error") or 0.0)
+                verdict = "met" if a <= q else f"met within JMH's error of ±{error:,.0f}" if a <= q + error else "MISSED"
+                print(f"- {fw} @ {s} B bytes/op: {a:,.0f} vs rawJdkQueue {q:,.0f} → {verdict} ({a / q:.3f}×)")
 
 
 if __name__ == "__main__":

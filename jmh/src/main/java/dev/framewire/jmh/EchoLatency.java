@@ -1,19 +1,23 @@
 package dev.framewire.jmh;
 
+import dev.framewire.jmh.Connections.FramewireReadFrame;
+import dev.framewire.jmh.Connections.FramewireReadMessage;
+import dev.framewire.jmh.Connections.JavaWebSocket;
+import dev.framewire.jmh.Connections.Jetty;
+import dev.framewire.jmh.Connections.NvWebSocket;
+import dev.framewire.jmh.Connections.OkHttp;
+import dev.framewire.jmh.Connections.RawJdkDirect;
+import dev.framewire.jmh.Connections.RawJdkQueue;
+import dev.framewire.jmh.Connections.RawSocket;
+
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /*
@@ -37,115 +41,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class EchoLatency {
-
-    /** One connection of one client kind, with the message it echoes. */
-    @State(Scope.Thread)
-    public abstract static class Connection {
-        @Param({"16", "1024", "65536"})
-        public int size;
-
-        String message;
-        EchoClient client;
-
-        abstract EchoClient.Kind kind();
-
-        @Setup(Level.Trial)
-        public void open(EchoServerState server) throws Exception {
-            message = Payloads.text(size);
-            client = kind().open(server.messageEcho());
-            // One round trip before timing starts, so a wrong echo fails the setup, not the numbers.
-            client.send(message);
-            String echoed = textOf(client.receive());
-            // readFrame returns the last part only: its text ends the message.
-            boolean same = kind() == EchoClient.Kind.FRAMEWIRE_READ_FRAME ? message.endsWith(echoed) : message.equals(echoed);
-            if (!same) {
-                throw new IllegalStateException(kind() + " echoed something else: " + echoed);
-            }
-        }
-
-        @TearDown(Level.Trial)
-        public void close() {
-            client.close();
-        }
-
-        Object roundTrip() throws Exception {
-            client.send(message);
-            return client.receive();
-        }
-    }
-
-    static String textOf(Object echoed) {
-        if (echoed instanceof dev.framewire.Message m) {
-            return m.text();
-        }
-        if (echoed instanceof dev.framewire.Frame f) {
-            return f.text();
-        }
-        return String.valueOf(echoed);
-    }
-
-    public static class FramewireReadMessage extends Connection {
-        @Override
-        EchoClient.Kind kind() {
-            return EchoClient.Kind.FRAMEWIRE_READ_MESSAGE;
-        }
-    }
-
-    public static class FramewireReadFrame extends Connection {
-        @Override
-        EchoClient.Kind kind() {
-            return EchoClient.Kind.FRAMEWIRE_READ_FRAME;
-        }
-    }
-
-    public static class RawJdkQueue extends Connection {
-        @Override
-        EchoClient.Kind kind() {
-            return EchoClient.Kind.RAW_JDK_QUEUE;
-        }
-    }
-
-    public static class RawJdkDirect extends Connection {
-        @Override
-        EchoClient.Kind kind() {
-            return EchoClient.Kind.RAW_JDK_DIRECT;
-        }
-    }
-
-    public static class NvWebSocket extends Connection {
-        @Override
-        EchoClient.Kind kind() {
-            return EchoClient.Kind.NV_WEBSOCKET;
-        }
-    }
-
-    public static class JavaWebSocket extends Connection {
-        @Override
-        EchoClient.Kind kind() {
-            return EchoClient.Kind.JAVA_WEBSOCKET;
-        }
-    }
-
-    public static class OkHttp extends Connection {
-        @Override
-        EchoClient.Kind kind() {
-            return EchoClient.Kind.OKHTTP;
-        }
-    }
-
-    public static class Jetty extends Connection {
-        @Override
-        EchoClient.Kind kind() {
-            return EchoClient.Kind.JETTY;
-        }
-    }
-
-    public static class RawSocket extends Connection {
-        @Override
-        EchoClient.Kind kind() {
-            return EchoClient.Kind.RAW_SOCKET;
-        }
-    }
 
     /** framewire: {@code sendText} + {@code readMessage}, the defaults. */
     @Benchmark
