@@ -616,6 +616,22 @@ public final class FrameSocket implements AutoCloseable {
                 abortWith(Ending.abnormal("The connection was closed locally before the peer's Close arrived", null));
             }
             closed = true;
+            dropHeldParts();
+        }
+    }
+
+    /**
+     * Drops the parts of a message a timed-out {@code readMessage} left behind, which may hold the
+     * JVM's spare builder (see {@code SpareStringBuilder}). Skipped if a reader is inside: it
+     * still owns them.
+     */
+    private void dropHeldParts() {
+        if (readLock.tryLock()) {
+            try {
+                assembler.reset();
+            } finally {
+                readLock.unlock();
+            }
         }
     }
 

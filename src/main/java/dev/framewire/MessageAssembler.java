@@ -3,7 +3,6 @@ package dev.framewire;
 import dev.framewire.internal.TextPart;
 import dev.framewire.internal.Utf8;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,20 +10,17 @@ import java.util.List;
  * Gathers the data parts of one message for {@code readMessage}, and enforces the maximum
  * message size while it does.
  *
- * <p>Text parts are appended as they come to a builder borrowed from {@link SpareStringBuilder};
- * a part the JDK lent ({@link TextPart}) is copied straight from the JDK's buffer, so each of its
- * characters is copied once into the builder and once more into the resulting {@code String}.
- * Part lengths are remembered, so a read that times out in the middle of a message loses nothing:
- * the next {@code readMessage} goes on where it stopped, and a {@code readFrame} in between gets
- * the held parts back first, as the frames they were. Binary
- * parts are held as frames and joined at the end. Guarded by the socket's read lock.
+ * <p>Text parts are held in {@link TextParts}, which joins them with as few copies as it can;
+ * binary parts are held as frames and joined at the end. Parts are held as they came, so a read
+ * that times out in the middle of a message loses nothing: the next {@code readMessage} goes on
+ * where it stopped, and a {@code readFrame} in between gets the held parts back first, as the
+ * frames they were. Guarded by the socket's read lock.
  */
 final class MessageAssembler {
 
     private final long maxBytes;
 
-    private StringBuilder text;       // the held text parts, joined; null while none is held
-    private final ArrayDeque<Integer> textPartLengths = new ArrayDeque<>();
+    private final TextParts text = new TextParts();
     private Opcode oldestTextOpcode;  // the opcode of the oldest held text part
     private long textBytes = -1;      // exact UTF-8 bytes, counted only once they could matter
 
@@ -37,27 +33,23 @@ final class MessageAssembler {
 
     /** {@return whether parts of an unfinished message are held} */
     boolean holdsParts() {
-        return text != null || !binaryParts.isEmpty();
+        return !text.isEmpty() || !binaryParts.isEmpty();
     }
 
     /** {@return the oldest held part, removed, for a {@code readFrame} that comes in between} */
     Frame takeHeldPart() {
-        if (text == null) {
+        if (text.isEmpty()) {
             Frame first = binaryParts.remove(0);
             bytes -= first.rawBytes().length;
             return first;
         }
-        int length = textPartLengths.removeFirst();
-        String first = text.substring(0, length);
+        String first = text.takeOldest();
         Frame frame = Frame.ofText(oldestTextOpcode, first, false); // a held part is never the last
         oldestTextOpcode = Opcode.CONTINUATION;
-        if (textPartLengths.isEmpty()) {
-            resetText();
-        } else {
-            text.delete(0, length);
-            if (textBytes >= 0) {
-                textBytes -= Utf8.encodedLength(first);
-            }
+        if (text.isEmpty()) {
+            textBytes = -1;
+        } else if (textBytes >= 0) {
+            textBytes -= Utf8.encodedLength(first);
         }
         return frame;
     }
@@ -122,33 +114,30 @@ final class MessageAssembler {
             }
             throw tooLarge;
         }
-        int length = chars.length();
-        if (text == null) {
-            text = SpareStringBuilder.take(2 * length);
+        if (text.isEmpty()) {
             oldestTextOpcode = opcode;
         }
         if (lent != null) {
-            lent.appendTo(text);
+            text.add(lent);
         } else {
-            text.append(chars);
+            text.add(chars);
         }
         if (!last) {
-            textPartLengths.addLast(length);
             return null;
         }
-        Message whole = new Message(text.toString(), null);
+        Message whole = new Message(text.join(), null);
         reset();
         return whole;
     }
 
     private void refuseIfTextOver(CharSequence part) throws MessageTooLargeException {
-        long chars = (text == null ? 0 : text.length()) + part.length();
+        long chars = text.chars() + part.length();
         // A char is at most 3 UTF-8 bytes: count bytes exactly only once the bound could be
         // exceeded, and from then on part by part.
         if (textBytes >= 0) {
             textBytes += Utf8.encodedLength(part);
         } else if (chars * 3 > maxBytes) {
-            textBytes = Utf8.encodedLength(part) + (text == null ? 0 : Utf8.encodedLength(text));
+            textBytes = Utf8.encodedLength(part) + text.encodedLength();
         }
         if (textBytes >= 0) {
             refuseIfOver(textBytes);
@@ -173,20 +162,15 @@ final class MessageAssembler {
         return joined;
     }
 
-    /** Drops every held part: the message was returned or refused; the next starts from zero. */
-    private void reset() {
-        resetText();
-        binaryParts.clear();
-        bytes = 0;
-    }
-
-    private void resetText() {
-        if (text != null) {
-            SpareStringBuilder.giveBack(text);
-            text = null;
-        }
-        textPartLengths.clear();
+    /**
+     * Drops every held part: the message was returned or refused, or the socket is closing. The
+     * next message starts from zero.
+     */
+    void reset() {
+        text.clear();
         oldestTextOpcode = null;
         textBytes = -1;
+        binaryParts.clear();
+        bytes = 0;
     }
 }

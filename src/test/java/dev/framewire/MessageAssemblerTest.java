@@ -63,6 +63,45 @@ class MessageAssemblerTest {
     }
 
     @Test
+    void aMessageLongerThanTheSpareBuilderIsJoinedFromItsPartsAndTheyStillComeBackOneByOne() throws Exception {
+        MessageAssembler assembler = new MessageAssembler(1 << 24);
+        int max = SpareStringBuilder.MAX_JOINED_CHARS;
+        String a = "a".repeat(max / 2);
+        String b = "b".repeat(max / 2);
+        String c = "c\u00e9".repeat(max / 4);
+        assertNull(assembler.add(TextPart.lent(Opcode.TEXT, CharBuffer.wrap(a), false)));
+        assertNull(assembler.add(TextPart.lent(Opcode.CONTINUATION, CharBuffer.wrap(b), false)));
+        assertNull(assembler.add(TextPart.lent(Opcode.CONTINUATION, CharBuffer.wrap(c), false))); // past the spare
+        Frame first = assembler.takeHeldPart();
+        assertEquals(Opcode.TEXT, first.opcode());
+        assertEquals(a, first.text());
+        assertEquals(Message.ofText(b + c + "!"), assembler.add(Frame.ofText(Opcode.CONTINUATION, "!", true)));
+        assertEquals(Message.ofText("xy"), join(assembler, "x", "y"), "the spare is back and empty");
+    }
+
+    @Test
+    void whileAnotherReaderHoldsTheSpareBuilderPartsAreJoinedWithoutIt() throws Exception {
+        StringBuilder held = SpareStringBuilder.take();
+        try {
+            MessageAssembler assembler = new MessageAssembler(100);
+            assertEquals(Message.ofText("left right"), join(assembler, "left ", "right"));
+            assertNull(assembler.add(Frame.ofText(Opcode.TEXT, "one", false)));
+            assertNull(assembler.add(TextPart.lent(Opcode.CONTINUATION, CharBuffer.wrap("two"), false)));
+            assertEquals("one", assembler.takeHeldPart().text());
+            assertEquals(Message.ofText("twothree"), assembler.add(Frame.ofText(Opcode.CONTINUATION, "three", true)));
+        } finally {
+            if (held != null) {
+                SpareStringBuilder.giveBack(held);
+            }
+        }
+    }
+
+    private static Message join(MessageAssembler assembler, String first, String last) throws Exception {
+        assertNull(assembler.add(Frame.ofText(Opcode.TEXT, first, false)));
+        return assembler.add(Frame.ofText(Opcode.CONTINUATION, last, true));
+    }
+
+    @Test
     void theTextLimitCountsUtf8BytesNotChars() throws Exception {
         MessageAssembler assembler = new MessageAssembler(10);
         assertNull(assembler.add(Frame.ofText(Opcode.TEXT, "éé", false)));        // 4 bytes

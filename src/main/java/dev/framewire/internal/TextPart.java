@@ -64,11 +64,16 @@ public final class TextPart {
         return text;
     }
 
+    /** Copies the text and ends the loan. */
+    public String copy() {
+        String copy = text.toString();
+        release();
+        return copy;
+    }
+
     /** Copies the text into a frame and ends the loan. */
     public Frame toFrame() {
-        Frame frame = Frame.ofText(opcode, text.toString(), last);
-        release();
-        return frame;
+        return Frame.ofText(opcode, copy(), last);
     }
 
     /** Appends the text to {@code into} and ends the loan. */
