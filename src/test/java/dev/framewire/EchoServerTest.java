@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -545,6 +546,22 @@ class EchoServerTest {
             assertEquals("first half, second half", message.text());
             assertRoundTrip(ws, "after");
         }
+    }
+
+    @Test
+    void closingAfterReadMessageTimedOutMidMessageGivesTheSharedBuilderBack() throws IOException {
+        FrameSocket ws = connect();
+        try {
+            ws.sendFrame("half a message", false);
+            assertThrows(ReadTimeoutException.class, () -> ws.readMessage(SHORT));
+            assertNull(SpareStringBuilder.take(), "the held part is in the JVM's spare builder");
+        } finally {
+            ws.close();
+        }
+        StringBuilder spare = SpareStringBuilder.take();
+        assertNotNull(spare, "close() gave the spare back");
+        assertEquals(0, spare.length());
+        SpareStringBuilder.giveBack(spare);
     }
 
     @Test

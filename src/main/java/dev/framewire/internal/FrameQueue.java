@@ -13,14 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The bounded hand-off from the JDK's listener thread to the reading thread, with flow control.
  *
- * <p>Invariant: frames held here plus the JDK's outstanding demand never exceed
+ * <p>Invariant: parts held here plus the JDK's outstanding demand never exceed
  * {@link #capacity()}. At start the JDK is asked for {@code capacity} parts; afterwards one more
  * part is requested for each part that leaves the queue (read, or dropped by the listener as a
  * filtered pong or ping). So {@link #add} can never find the queue full, the listener never
  * blocks, and a reader that falls behind stops the JDK reading from the socket, which slows the
  * peer through TCP instead of filling the heap.
  *
- * <p>The end of the connection is a marker behind the last frame, so readers get every frame
+ * <p>The end of the connection is a marker behind the last part, so readers get every part
  * that arrived before it, in order. The marker is sticky: a reader that takes it puts it back,
  * so every later or concurrent reader sees the end too.
  */
@@ -132,11 +132,11 @@ public final class FrameQueue {
      */
     public Object take(long timeoutNanos) throws InterruptedException {
         Object item = timeoutNanos < 0 ? items.take() : items.poll(timeoutNanos, TimeUnit.NANOSECONDS);
-        if (item != null && !(item instanceof Ending)) {
+        if (item instanceof Ending) {
+            items.offer(item); // sticky end: later and concurrent readers see it too
+        } else if (item != null) {
             held.decrementAndGet();
             replenish(1);
-        } else if (item != null) {
-            items.offer(item); // sticky end: later and concurrent readers see it too
         }
         return item;
     }
