@@ -10,6 +10,10 @@ import java.util.Objects;
  * {@value CloseStatus#ABNORMAL_CLOSURE} when the connection ended without a Close from the peer
  * (it vanished, a protocol error, {@link FrameSocket#abort()}, a keepalive or send timeout).
  * In that last case {@link #getCause()} holds the underlying failure when there was one.
+ *
+ * <p>{@link #initiatedLocally()} says who started the end: this side ({@code sendClose},
+ * {@code close()}, {@code abort()}, the keepalive, a send timeout, a message too large) or the
+ * peer (its Close, or the connection dropping). The message says the same in words.
  */
 public final class ConnectionClosedException extends WebSocketException {
 
@@ -17,21 +21,46 @@ public final class ConnectionClosedException extends WebSocketException {
 
     /** How the connection ended. */
     private final CloseStatus closeStatus;
+    /** Whether this side started the end. */
+    private final boolean initiatedLocally;
 
     /**
-     * Creates an exception for an ended connection.
+     * Creates an exception for a connection the peer ended (or that dropped).
      *
      * @param closeStatus how the connection ended
      * @param message     what happened
      * @param cause       the underlying failure, or {@code null}
      */
     public ConnectionClosedException(CloseStatus closeStatus, String message, Throwable cause) {
+        this(closeStatus, message, cause, false);
+    }
+
+    /**
+     * Creates an exception for an ended connection.
+     *
+     * @param closeStatus      how the connection ended
+     * @param message          what happened
+     * @param cause            the underlying failure, or {@code null}
+     * @param initiatedLocally whether this side started the end
+     */
+    public ConnectionClosedException(CloseStatus closeStatus, String message, Throwable cause,
+                                     boolean initiatedLocally) {
         super(message, cause);
         this.closeStatus = Objects.requireNonNull(closeStatus, "closeStatus");
+        this.initiatedLocally = initiatedLocally;
     }
 
     /** {@return how the connection ended} */
     public CloseStatus closeStatus() {
         return closeStatus;
+    }
+
+    /**
+     * {@return whether this side started the end}: {@code sendClose}, {@code close()},
+     * {@code abort()}, the keepalive, a send timeout or a message too large; {@code false} when
+     * the peer's Close or a dropped connection did
+     */
+    public boolean initiatedLocally() {
+        return initiatedLocally;
     }
 }

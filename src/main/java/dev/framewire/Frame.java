@@ -34,7 +34,8 @@ public final class Frame {
     private final byte[] bytes;       // non-null exactly when the payload is binary or control
     private final CloseStatus closeStatus; // non-null exactly for CLOSE
 
-    private Frame(Opcode opcode, boolean isFinal, String text, byte[] bytes, CloseStatus closeStatus) {
+    /** Takes ownership of {@code bytes}: callers inside the package pass an array no one else holds. */
+    Frame(Opcode opcode, boolean isFinal, String text, byte[] bytes, CloseStatus closeStatus) {
         this.opcode = opcode;
         this.isFinal = isFinal;
         this.text = text;
@@ -189,16 +190,6 @@ public final class Frame {
     /** {@return the status of a CLOSE frame, or empty for any other frame} */
     public Optional<CloseStatus> closeStatus() {
         return Optional.ofNullable(closeStatus);
-    }
-
-    /** The text without a copy, or {@code null} for a binary or control payload. */
-    String rawText() {
-        return text;
-    }
-
-    /** The payload bytes without a copy, or {@code null} for a text payload. Never modify. */
-    byte[] rawBytes() {
-        return bytes;
     }
 
     @Override

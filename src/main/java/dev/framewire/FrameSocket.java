@@ -4,14 +4,15 @@ import dev.framewire.internal.Checks;
 import dev.framewire.internal.CloseCodes;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.Connector;
+import dev.framewire.internal.ConnectionState.Phase;
 import dev.framewire.internal.Ending;
 import dev.framewire.internal.FrameQueue;
 import dev.framewire.internal.InboundListener;
+import dev.framewire.internal.InboundReader;
 import dev.framewire.internal.KeepAlive;
 import dev.framewire.internal.OutboundSender;
 import dev.framewire.internal.PingTracker;
 import dev.framewire.internal.SharedHttpClient;
-import dev.framewire.internal.TextPart;
 import dev.framewire.internal.Utf8;
 import dev.framewire.internal.WireTap;
 
@@ -34,7 +35,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A WebSocket connection driven by plain blocking calls, one frame at a time.
@@ -93,30 +93,23 @@ public final class FrameSocket implements AutoCloseable {
     private final ConnectionState state;
     private final FrameQueue queue;
     private final InboundListener inbound;
+    private final InboundReader<Frame, Message> reader;
     private final OutboundSender sender;
     private final PingTracker pings;
-    private final WireTap tap;
-    private final Duration readTimeout;      // null: wait without limit
     private final Duration closeTimeout;
-    private final ReentrantLock readLock = new ReentrantLock();
-    private final MessageAssembler assembler; // guarded by readLock
-    private final ReentrantLock closeLock = new ReentrantLock();
-    private boolean closeCalled;             // guarded by closeLock
-    private volatile boolean closed;         // close() has run: reads end at once
 
     private FrameSocket(Builder b, URI uri) throws IOException {
         this.uri = uri;
-        this.readTimeout = b.readTimeout;
         this.closeTimeout = b.closeTimeout;
         this.state = new ConnectionState();
-        this.queue = new FrameQueue(b.maxQueuedParts);
+        this.queue = new FrameQueue(b.maxQueuedParts, state);
         this.pings = new PingTracker();
-        this.tap = new WireTap(uri);
+        WireTap tap = new WireTap(uri);
         this.inbound = new InboundListener(queue, state, pings, b.pongAutoConsume, b.deliverPings, tap);
-        this.assembler = new MessageAssembler(b.maxMessageSize);
         HttpClient client = b.httpClient != null ? b.httpClient : SharedHttpClient.get();
         this.webSocket = Connector.open(client, uri, b.headers, b.subprotocols, b.connectTimeout, inbound, tap);
         this.sender = new OutboundSender(webSocket, state, b.sendTimeout, this::abortWith, tap);
+        this.reader = new InboundReader<>(queue, state, sender, PublicValues.INSTANCE, b.readTimeout, b.maxMessageSize);
         if (b.keepAliveInterval != null) {
             KeepAlive.start(b.keepAliveInterval, b.keepAliveTimeout, state, inbound, sender, pings, this::abortWith);
         }
@@ -315,7 +308,8 @@ public final class FrameSocket implements AutoCloseable {
             throw new InterruptedIOException("Interrupted while waiting for a Pong");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ConnectionClosedException closed) {
-                throw new ConnectionClosedException(closed.closeStatus(), closed.getMessage(), closed.getCause());
+                throw new ConnectionClosedException(closed.closeStatus(), closed.getMessage(), closed.getCause(),
+                        closed.initiatedLocally());
             }
             throw new WebSocketException("Ping failed: " + e.getCause(), e.getCause());
         } finally {
@@ -373,7 +367,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
      */
     public Frame readFrame() throws IOException {
-        return readFrameUntil(deadline(readTimeout), readTimeout);
+        return reader.readFrame(null);
     }
 
     /**
@@ -389,8 +383,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
      */
     public Frame readFrame(Duration timeout) throws IOException {
-        Checks.requirePositive(timeout, "timeout");
-        return readFrameUntil(deadline(timeout), timeout);
+        return reader.readFrame(Checks.requirePositive(timeout, "timeout"));
     }
 
     /**
@@ -409,7 +402,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
      */
     public Message readMessage() throws IOException {
-        return readMessageUntil(deadline(readTimeout), readTimeout);
+        return reader.readMessage(null);
     }
 
     /**
@@ -425,120 +418,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
      */
     public Message readMessage(Duration timeout) throws IOException {
-        Checks.requirePositive(timeout, "timeout");
-        return readMessageUntil(deadline(timeout), timeout);
-    }
-
-    private Frame readFrameUntil(long deadline, Duration timeout) throws IOException {
-        requireNotClosed();
-        lockForRead(deadline, timeout);
-        try {
-            if (assembler.holdsParts()) {
-                return assembler.takeHeldPart();
-            }
-            Object part = next(deadline, timeout);
-            if (part instanceof String wholeText) {
-                return Frame.ofText(Opcode.TEXT, wholeText, true);
-            }
-            return part instanceof TextPart text ? text.toFrame() : (Frame) part;
-        } finally {
-            readLock.unlock();
-        }
-    }
-
-    private Message readMessageUntil(long deadline, Duration timeout) throws IOException {
-        requireNotClosed();
-        lockForRead(deadline, timeout);
-        try {
-            while (true) {
-                Object part = next(deadline, timeout);
-                if (part instanceof Frame frame && frame.opcode().isControl()) {
-                    if (frame.opcode() == Opcode.CLOSE) {
-                        throw state.ending().toException();
-                    }
-                    continue; // Pings and Pongs are not part of any message
-                }
-                Message message = addToMessage(part);
-                if (message != null) {
-                    return message;
-                }
-            }
-        } finally {
-            readLock.unlock();
-        }
-    }
-
-    private Message addToMessage(Object part) throws IOException {
-        try {
-            if (part instanceof String wholeText) {
-                return assembler.addWhole(wholeText);
-            }
-            return part instanceof TextPart text ? assembler.add(text) : assembler.add((Frame) part);
-        } catch (MessageTooLargeException tooLarge) {
-            // Refuse the rest of the message: close with 1008 (the JDK will not send 1009) and let
-            // the rest drain, so the peer's answering Close can arrive.
-            queue.discardAll();
-            try {
-                sender.startClose(1008, "Message exceeds " + tooLarge.limit() + " bytes");
-            } catch (IOException alreadyClosing) {
-                // Ending anyway: the caller learns about the size, which is what matters here.
-            }
-            throw tooLarge;
-        }
-    }
-
-    /** After {@link #close()} unread frames are gone: reads report the end at once. */
-    private void requireNotClosed() throws ConnectionClosedException {
-        if (closed) {
-            throw state.ending().toException();
-        }
-    }
-
-    /**
-     * Takes the next part from the queue: a {@link Frame}, a {@code String} (a text message that
-     * came in one part) or a {@link TextPart} whose loan the caller must end. The read lock is held.
-     */
-    private Object next(long deadline, Duration timeout) throws IOException {
-        Object item;
-        try {
-            item = queue.take(deadline == NO_DEADLINE ? -1 : Math.max(0, deadline - System.nanoTime()));
-        } catch (InterruptedException e) {
-            throw interrupted();
-        }
-        if (item instanceof Ending ending) {
-            throw ending.toException();
-        }
-        if (item != null) {
-            return item;
-        }
-        throw new ReadTimeoutException("Nothing arrived within " + timeout, timeout);
-    }
-
-    private void lockForRead(long deadline, Duration timeout) throws IOException {
-        try {
-            if (deadline == NO_DEADLINE) {
-                readLock.lockInterruptibly();
-            } else if (!readLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new ReadTimeoutException("Another thread kept reading for longer than " + timeout, timeout);
-            }
-        } catch (InterruptedException e) {
-            throw interrupted();
-        }
-    }
-
-    private static final long NO_DEADLINE = Long.MIN_VALUE;
-
-    private static long deadline(Duration timeout) {
-        if (timeout == null) {
-            return NO_DEADLINE;
-        }
-        long deadline = System.nanoTime() + Checks.toNanosSaturated(timeout);
-        return deadline == NO_DEADLINE ? NO_DEADLINE + 1 : deadline;
-    }
-
-    private static InterruptedIOException interrupted() {
-        Thread.currentThread().interrupt();
-        return new InterruptedIOException("Interrupted while waiting for a frame");
+        return reader.readMessage(Checks.requirePositive(timeout, "timeout"));
     }
 
     // ---------------------------------------------------------------------------------- state
@@ -582,26 +462,18 @@ public final class FrameSocket implements AutoCloseable {
      */
     @Override
     public void close() {
-        closeLock.lock();
-        try {
-            if (closeCalled) {
-                return;
-            }
-            closeCalled = true;
-        } finally {
-            closeLock.unlock();
+        if (state.advance(Phase.OPEN, Phase.CLOSING) == null) {
+            return; // close() has run, or is running on another thread
         }
         boolean ended = false;
         try {
             queue.discardAll();
-            if (state.isOpen()) {
-                try {
-                    // Not waiting for the write here: a peer that stopped reading must not make
-                    // close() wait longer than closeTimeout, which bounds the whole handshake.
-                    sender.startClose(CloseStatus.NORMAL_CLOSURE, "");
-                } catch (IOException closingAnyway) {
-                    // The connection ended meanwhile: nothing to wait for.
-                }
+            try {
+                // Not waiting for the write here: a peer that stopped reading must not make
+                // close() wait longer than closeTimeout, which bounds the whole handshake.
+                sender.startClose(new CloseStatus(CloseStatus.NORMAL_CLOSURE, ""));
+            } catch (IOException closingAlready) {
+                // A Close went out before, or the connection ended: only the wait is left.
             }
             state.ended().get(Checks.toNanosSaturated(closeTimeout), TimeUnit.NANOSECONDS);
             ended = true;
@@ -613,25 +485,11 @@ public final class FrameSocket implements AutoCloseable {
             // Once the connection has ended the JDK closes TCP itself, after writing its answer to
             // the peer's Close if it owes one; aborting then could cut that answer off.
             if (!ended) {
-                abortWith(Ending.abnormal("The connection was closed locally before the peer's Close arrived", null));
+                abortWith(Ending.localAbort("This side closed the connection; the peer's Close did not arrive within "
+                        + closeTimeout + ", so the connection was aborted", null));
             }
-            closed = true;
-            dropHeldParts();
-        }
-    }
-
-    /**
-     * Drops the parts of a message a timed-out {@code readMessage} left behind, which may hold the
-     * JVM's spare builder (see {@code SpareStringBuilder}). Skipped if a reader is inside: it
-     * still owns them.
-     */
-    private void dropHeldParts() {
-        if (readLock.tryLock()) {
-            try {
-                assembler.reset();
-            } finally {
-                readLock.unlock();
-            }
+            state.advance(Phase.CLOSING, Phase.CLOSED);
+            reader.dropHeldParts();
         }
     }
 
@@ -641,7 +499,7 @@ public final class FrameSocket implements AutoCloseable {
      * peer's Close had not arrived, {@link #closeStatus()} reads 1006. Never blocks.
      */
     public void abort() {
-        abortWith(Ending.abnormal("The connection was aborted", null));
+        abortWith(Ending.localAbort("This side aborted the connection", null));
     }
 
     private void abortWith(Ending how) {
@@ -652,6 +510,16 @@ public final class FrameSocket implements AutoCloseable {
     /** The most received parts held at once so far; for tests of the flow control. */
     int maxQueuedPartsSeen() {
         return queue.highWater();
+    }
+
+    /** The received parts waiting in the queue now; for tests. */
+    int queuedParts() {
+        return queue.held();
+    }
+
+    /** The parts of an unfinished message a {@code readMessage} holds; for tests (waits for the read lock). */
+    int heldParts() {
+        return reader.heldParts();
     }
 
     @Override

@@ -549,19 +549,52 @@ class EchoServerTest {
     }
 
     @Test
-    void closingAfterReadMessageTimedOutMidMessageGivesTheSharedBuilderBack() throws IOException {
+    void closingAfterReadMessageTimedOutMidMessageDropsTheHeldParts() throws IOException {
         FrameSocket ws = connect();
         try {
             ws.sendFrame("half a message", false);
             assertThrows(ReadTimeoutException.class, () -> ws.readMessage(SHORT));
-            assertNull(SpareStringBuilder.take(), "the held part is in the JVM's spare builder");
+            assertEquals(1, ws.heldParts(), "the timed-out read keeps the part for the next one");
         } finally {
             ws.close();
         }
-        StringBuilder spare = SpareStringBuilder.take();
-        assertNotNull(spare, "close() gave the spare back");
-        assertEquals(0, spare.length());
-        SpareStringBuilder.giveBack(spare);
+        assertEquals(0, ws.heldParts(), "close() dropped what the unfinished message held");
+    }
+
+    /**
+     * The race of issue 9's finding 2: a reader blocked mid-message holds the read lock when
+     * another thread calls close(). The reader must wake with the end, told that this side closed,
+     * and what its unfinished message held must be dropped as it leaves.
+     */
+    @Test
+    void closeFromAnotherThreadWhileAReaderIsBlockedMidMessage() throws Exception {
+        FrameSocket ws = connect();
+        ws.sendFrame("half", false);
+        CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                ws.readMessage(WAIT);
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        // Wait until the echoed half arrived and left the queue: the blocked readMessage holds it.
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (ws.maxQueuedPartsSeen() < 1 || ws.queuedParts() != 0) {
+            assertTrue(System.nanoTime() < deadline, "the reader never took the echoed half");
+            Thread.sleep(5);
+        }
+        ws.close();
+        Throwable failure = reader.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        ConnectionClosedException closed = assertInstanceOf(ConnectionClosedException.class, failure);
+        assertTrue(closed.initiatedLocally(), "this thread's close() started the end");
+        assertTrue(closed.getMessage().startsWith("This side closed the connection"), closed.getMessage());
+        assertEquals(0, ws.heldParts(), "the reader dropped the held part as it left");
+        ConnectionClosedException later = assertThrows(ConnectionClosedException.class, () -> ws.readFrame(WAIT));
+        assertTrue(later.initiatedLocally());
+        try (FrameSocket next = connect()) {
+            assertRoundTrip(next, "another socket is not affected");
+        }
     }
 
     @Test

@@ -4,23 +4,57 @@ import dev.framewire.CloseStatus;
 import dev.framewire.ConnectionClosedException;
 
 /**
- * How a connection ended: the status, a sentence for the exception message, and the failure
- * behind it, if any. A fresh {@link ConnectionClosedException} is built for every throw so each
- * carries the stack of the call that saw the end.
+ * How a connection ended: the status, a sentence for the exception message, the failure behind
+ * it (if any), and whether this side started the end. It is also the last item of the receive
+ * queue: a reader that reaches it has read everything that arrived before the end.
+ *
+ * <p>A fresh {@link ConnectionClosedException} is built for every throw so each carries the stack
+ * of the call that saw the end.
  *
  * @param status  how it ended
  * @param message what happened, for people
  * @param cause   the failure behind it, or {@code null}
+ * @param local   whether this side started the end
  */
-public record Ending(CloseStatus status, String message, Throwable cause) {
+public record Ending(CloseStatus status, String message, Throwable cause, boolean local) implements Inbound {
 
-    /** {@return an ending for a connection that ended without a Close frame from the peer} */
-    public static Ending abnormal(String message, Throwable cause) {
-        return new Ending(new CloseStatus(CloseStatus.ABNORMAL_CLOSURE, ""), message, cause);
+    /** {@return an ending without a Close frame from the peer (1006) that this side caused: an abort} */
+    public static Ending localAbort(String message, Throwable cause) {
+        return withoutClose(message, cause, true);
+    }
+
+    /** {@return an ending without a Close frame from the peer (1006): it vanished, or the connection failed} */
+    public static Ending dropped(String message, Throwable cause) {
+        return withoutClose(message, cause, false);
+    }
+
+    /** {@return an ending without a Close frame from the peer (1006)} */
+    public static Ending withoutClose(String message, Throwable cause, boolean local) {
+        return new Ending(new CloseStatus(CloseStatus.ABNORMAL_CLOSURE, ""), message, cause, local);
     }
 
     /** {@return an exception to throw for this ending} */
     public ConnectionClosedException toException() {
-        return new ConnectionClosedException(status, message, cause);
+        return new ConnectionClosedException(status, message, cause, local);
+    }
+
+    @Override
+    public <F> F toFrame(ReadResults<F, ?> results) throws ConnectionClosedException {
+        throw toException();
+    }
+
+    @Override
+    public void addTo(MessageAssembler message) throws ConnectionClosedException {
+        throw toException();
+    }
+
+    @Override
+    public boolean isEnd() {
+        return true;
+    }
+
+    @Override
+    public boolean keepWhenDiscarding() {
+        return true;
     }
 }

@@ -1,8 +1,5 @@
 package dev.framewire.internal;
 
-import dev.framewire.Frame;
-import dev.framewire.Opcode;
-
 import java.net.http.WebSocket;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,34 +8,43 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The bounded hand-off from the JDK's listener thread to the reading thread, with flow control.
+ * The bounded hand-off from the JDK's listener to the reading thread, with flow control.
  *
- * <p>Invariant: parts held here plus the JDK's outstanding demand never exceed
+ * <p>Invariant: items held here plus the JDK's outstanding demand never exceed
  * {@link #capacity()}. At start the JDK is asked for {@code capacity} parts; afterwards one more
- * part is requested for each part that leaves the queue (read, or dropped by the listener as a
- * filtered pong or ping). So {@link #add} can never find the queue full, the listener never
- * blocks, and a reader that falls behind stops the JDK reading from the socket, which slows the
- * peer through TCP instead of filling the heap.
+ * part is requested for each part that leaves the queue (read, or dropped). So {@link #add} can
+ * never find the queue full, the listener never blocks, and a reader that falls behind stops the
+ * JDK reading from the socket, which slows the peer through TCP instead of filling the heap.
  *
- * <p>The end of the connection is a marker behind the last part, so readers get every part
- * that arrived before it, in order. The marker is sticky: a reader that takes it puts it back,
- * so every later or concurrent reader sees the end too.
+ * <p>The end of the connection ({@link Ending}) is a marker behind the last part, so readers get
+ * every part that arrived before it, in order. The marker is sticky: a reader that takes it puts
+ * it back, so every later or concurrent reader sees the end too.
+ *
+ * <p>Threads: {@link #add} runs on the JDK's listener thread (the selector thread, a pool thread,
+ * or a reader's own thread inside {@code request(n)}); {@link #take} on readers; {@link #end} on
+ * whichever thread ends the connection; {@link #discardAll} on the closing thread. The
+ * {@code ArrayBlockingQueue} and the atomics make each of them safe against the others.
  */
 public final class FrameQueue {
 
-    /** Room beyond the demand-bounded frames: the peer's CLOSE (not always counted by the JDK) and the end marker. */
+    /** Room beyond the demand-bounded parts: the peer's CLOSE (not always counted by the JDK) and the end marker. */
     private static final int SPARE_SLOTS = 2;
 
     private final int capacity;
-    private final ArrayBlockingQueue<Object> items;
+    private final ConnectionState state;
+    private final ArrayBlockingQueue<Inbound> items;
     private final AtomicInteger held = new AtomicInteger();
     private final AtomicInteger highWater = new AtomicInteger();
-    private volatile WebSocket webSocket;
-    private volatile boolean discarding;
+    private volatile WebSocket webSocket; // set once, in onOpen, before any part arrives
 
-    /** Creates a queue for at most {@code capacity} parts. */
-    public FrameQueue(int capacity) {
+    /**
+     * Creates a queue for at most {@code capacity} parts.
+     *
+     * @param state the connection's lifecycle: once this side drops data, arriving data is dropped
+     */
+    public FrameQueue(int capacity, ConnectionState state) {
         this.capacity = capacity;
+        this.state = state;
         this.items = new ArrayBlockingQueue<>(capacity + SPARE_SLOTS);
     }
 
@@ -59,42 +65,17 @@ public final class FrameQueue {
     }
 
     /**
-     * Adds a part on the listener thread. Never blocks: flow control leaves room for it. After
-     * {@link #discardAll()} data is dropped (and replaced by demand), but a CLOSE still arrives.
+     * Adds an item on the listener thread. Never blocks: flow control leaves room for it. While
+     * this side drops data ({@link ConnectionState.Phase#dropsData()}), data is dropped on
+     * arrival and replaced by demand; the peer's Close still comes through.
      */
-    void add(Frame frame) {
-        if (discarding && frame.opcode() != Opcode.CLOSE) {
+    void add(Inbound item) {
+        if (!item.keepWhenDiscarding() && state.phase().dropsData()) {
+            item.discard();
             replenish(1);
             return;
         }
-        enqueue(frame);
-    }
-
-    /**
-     * Adds a text message that came in one part, the commonest item by far, as {@link #add(Frame)}.
-     * It travels as its {@code String}: {@code readMessage} returns it without a {@link Frame}
-     * made for nothing.
-     */
-    void add(String wholeTextMessage) {
-        if (discarding) {
-            replenish(1);
-            return;
-        }
-        enqueue(wholeTextMessage);
-    }
-
-    /** Adds a part of a text message that came in several parts; as {@link #add(Frame)}. */
-    void add(TextPart part) {
-        if (discarding) {
-            part.release();
-            replenish(1);
-            return;
-        }
-        enqueue(part);
-    }
-
-    private void enqueue(Object part) {
-        if (!items.offer(part)) {
+        if (!items.offer(item)) {
             throw new IllegalStateException("framewire receive queue overflow: flow control is broken");
         }
         int now = held.incrementAndGet();
@@ -104,7 +85,7 @@ public final class FrameQueue {
     }
 
     /** {@return how many parts are waiting for a reader now} */
-    int held() {
+    public int held() {
         return held.get();
     }
 
@@ -116,25 +97,27 @@ public final class FrameQueue {
         }
     }
 
-    /** Puts the end marker behind the frames already queued; wakes every waiting reader. */
+    /** Puts the end marker behind the parts already queued; wakes every waiting reader. */
     void end(Ending how) {
         items.offer(how);
     }
 
     /**
-     * Takes the next part, or the end.
+     * Takes the next item.
      *
      * @param timeoutNanos how long to wait; negative waits without limit
-     * @return a part: a {@link Frame}, a {@code String} (a whole text message) or a
-     * {@link TextPart} (whose loan the caller must end); else an {@link Ending}, or {@code null}
-     * if the time ran out
+     * @return a part, a control frame or the {@link Ending} (which stays for the next reader);
+     * {@code null} if the time ran out
      * @throws InterruptedException if the thread is interrupted while waiting
      */
-    public Object take(long timeoutNanos) throws InterruptedException {
-        Object item = timeoutNanos < 0 ? items.take() : items.poll(timeoutNanos, TimeUnit.NANOSECONDS);
-        if (item instanceof Ending) {
-            items.offer(item); // sticky end: later and concurrent readers see it too
-        } else if (item != null) {
+    public Inbound take(long timeoutNanos) throws InterruptedException {
+        Inbound item = timeoutNanos < 0 ? items.take() : items.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+        if (item == null) {
+            return null;
+        }
+        if (item.isEnd()) {
+            items.offer(item); // sticky: later and concurrent readers see the end too
+        } else {
             held.decrementAndGet();
             replenish(1);
         }
@@ -142,28 +125,25 @@ public final class FrameQueue {
     }
 
     /**
-     * Drops what is queued and everything that arrives later but the peer's CLOSE, asking the JDK
-     * for more in its place, so the closing handshake completes even if the reader stopped.
+     * Drops every data item queued now, ending their loans and asking the JDK for as many parts
+     * in their place, so the closing handshake completes even if the reader stopped. Call it
+     * after the phase moved to one that drops data: what arrives later is dropped by {@link #add}.
      */
     public void discardAll() {
-        discarding = true;
-        List<Object> drained = new ArrayList<>();
+        List<Inbound> drained = new ArrayList<>();
         items.drainTo(drained);
-        int frames = 0;
-        for (Object item : drained) {
-            boolean keep = item instanceof Ending || item instanceof Frame f && f.opcode() == Opcode.CLOSE;
-            if (keep) {
+        int dropped = 0;
+        for (Inbound item : drained) {
+            if (item.keepWhenDiscarding()) {
                 items.offer(item);
             } else {
-                if (item instanceof TextPart part) {
-                    part.release();
-                }
-                frames++;
+                item.discard();
+                dropped++;
             }
         }
-        held.addAndGet(-frames);
-        if (frames > 0) {
-            replenish(frames);
+        held.addAndGet(-dropped);
+        if (dropped > 0) {
+            replenish(dropped);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.framewire.internal;
 
 import dev.framewire.CloseStatus;
-import dev.framewire.Frame;
 import dev.framewire.Opcode;
 
 import java.net.http.WebSocket;
@@ -9,7 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Turns the JDK's listener calls into {@link Frame}s in a {@link FrameQueue}.
+ * Turns the JDK's listener calls into {@link Inbound} items in a {@link FrameQueue}.
  *
  * <p>Rules this class keeps:
  * <ul>
@@ -48,7 +47,7 @@ public final class InboundListener implements WebSocket.Listener {
     private final boolean deliverPings;
     private final WireTap tap;
     private volatile long lastInboundNanos = System.nanoTime();
-    private boolean continuing; // inside a message whose first part was delivered
+    private boolean continuing; // inside a message whose first part was delivered; listener calls only (one at a time)
 
     /**
      * Creates a listener.
@@ -87,7 +86,7 @@ public final class InboundListener implements WebSocket.Listener {
         Opcode opcode = nextDataOpcode(Opcode.TEXT, last);
         tap.receivedText(opcode, last, data);
         if (wholeMessage) { // the common case: one copy, which readMessage returns as it is
-            queue.add(data.toString());
+            queue.add(TextPart.copied(opcode, data.toString(), true));
             return null;
         }
         if (data.length() >= LEND_FROM_CHARS && queue.held() < LEND_WHILE_FEWER_WAITING) {
@@ -95,7 +94,7 @@ public final class InboundListener implements WebSocket.Listener {
             queue.add(part);
             return part.loanReturned();
         }
-        queue.add(Frame.ofText(opcode, data.toString(), last));
+        queue.add(TextPart.copied(opcode, data.toString(), last));
         return null;
     }
 
@@ -104,7 +103,7 @@ public final class InboundListener implements WebSocket.Listener {
         lastInboundNanos = System.nanoTime();
         Opcode opcode = nextDataOpcode(Opcode.BINARY, last);
         tap.received(opcode, last, data);
-        queue.add(Frame.ofBinary(opcode, data, last));
+        queue.add(BinaryPart.copyOf(opcode, data, last));
         return null;
     }
 
@@ -119,7 +118,7 @@ public final class InboundListener implements WebSocket.Listener {
         lastInboundNanos = System.nanoTime();
         tap.received(Opcode.PING, true, message);
         if (deliverPings) {
-            queue.add(Frame.ofBinary(Opcode.PING, message, true));
+            queue.add(ControlFrame.copyOf(Opcode.PING, message));
         } else {
             queue.replenish(1);
         }
@@ -133,7 +132,7 @@ public final class InboundListener implements WebSocket.Listener {
         if (pings.answer(message) || pongAutoConsume) {
             queue.replenish(1);
         } else {
-            queue.add(Frame.ofBinary(Opcode.PONG, message, true));
+            queue.add(ControlFrame.copyOf(Opcode.PONG, message));
         }
         return null;
     }
@@ -145,18 +144,23 @@ public final class InboundListener implements WebSocket.Listener {
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
         lastInboundNanos = System.nanoTime();
+        boolean local = state.closingLocally();
         if (statusCode == CloseStatus.ABNORMAL_CLOSURE) {
-            finish(Ending.abnormal("The connection was closed by the peer without a Close frame (1006)", null));
-        } else {
-            CloseStatus status = new CloseStatus(statusCode, reason);
-            tap.debug("Received Close " + status + "; the JDK answers it with the same code");
-            Ending how = new Ending(status, "The peer closed the connection: " + status, null);
-            // Ended before the CLOSE is visible, so a reader that takes it finds the ending set.
-            if (state.end(how)) {
-                queue.add(Frame.ofClose(status));
-                queue.end(how);
-                pings.failAll(how);
-            }
+            finish(Ending.withoutClose(local
+                    ? "The connection ended without the peer's Close (1006) after this side started closing it"
+                    : "The connection was closed by the peer without a Close frame (1006)", null, local));
+            return null;
+        }
+        CloseStatus status = new CloseStatus(statusCode, reason);
+        tap.debug("Received Close " + status + (local ? ", the answer to ours" : "; the JDK answers it with the same code"));
+        Ending how = new Ending(status, local
+                ? "This side closed the connection; the peer answered with Close " + status
+                : "The peer closed the connection: " + status, null, local);
+        // Ended before the CLOSE is visible, so a reader that takes it finds the ending set.
+        if (state.end(how)) {
+            queue.add(ControlFrame.close(how));
+            queue.end(how);
+            pings.failAll(how);
         }
         return null;
     }
@@ -168,7 +172,9 @@ public final class InboundListener implements WebSocket.Listener {
      */
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-        finish(Ending.abnormal("The connection failed: " + error, error));
+        boolean local = state.closingLocally();
+        finish(Ending.withoutClose("The connection failed" + (local ? " while this side was closing it: " : ": ") + error,
+                error, local));
     }
 
     /** Ends the connection from outside the JDK's callbacks (abort, close, timeouts). */

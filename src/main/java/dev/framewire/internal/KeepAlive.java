@@ -68,7 +68,7 @@ public final class KeepAlive implements Runnable {
             } else if (now - pingSentNanos >= timeoutNanos) {
                 String message = "Keepalive: nothing arrived within " + timeout + " of a Ping sent after "
                         + interval + " without traffic; the connection was aborted";
-                abort.accept(Ending.abnormal(message, new WebSocketException(message)));
+                abort.accept(Ending.localAbort(message, new WebSocketException(message)));
                 return;
             }
         }

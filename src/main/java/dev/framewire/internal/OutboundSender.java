@@ -236,28 +236,29 @@ public final class OutboundSender {
     }
 
     /**
-     * Starts the closing handshake (code and reason checked by the caller). The JDK queues a
-     * Close beside any send in flight, so no slot is needed; a second Close is refused here.
+     * Starts the closing handshake (code and reason checked by the caller) and waits until the
+     * Close is written. The JDK queues a Close beside any send in flight, so no slot is needed;
+     * a second Close is refused here.
      */
     public void sendClose(int code, String reason) throws IOException {
-        await(startClose(code, reason), "Close");
+        CompletableFuture<WebSocket> sent = startClose(new CloseStatus(code, reason));
+        state.advance(ConnectionState.Phase.OPEN, ConnectionState.Phase.CLOSE_SENT);
+        await(sent, "Close");
     }
 
     /**
-     * Starts the closing handshake without waiting for the Close to be written, for callers
-     * that bound the whole closing handshake themselves ({@code close()}).
+     * Sends the connection's one Close without waiting for it to be written, for callers that
+     * bound the whole closing handshake themselves ({@code close()}, a message too large).
      *
      * @return the JDK's future for the Close
      * @throws ConnectionClosedException if the connection has ended or a Close was sent already
      */
-    public CompletableFuture<WebSocket> startClose(int code, String reason) throws IOException {
-        requireOpen();
-        CloseStatus status = new CloseStatus(code, reason);
-        if (!state.markCloseSent(status)) {
+    public CompletableFuture<WebSocket> startClose(CloseStatus status) throws IOException {
+        if (!state.claimClose(status)) {
             throw state.sendRefusal();
         }
         tap.debug("Sending Close " + status);
-        return webSocket.sendClose(code, reason);
+        return webSocket.sendClose(status.code(), status.reason());
     }
 
     private void requireOpen() throws IOException {
@@ -323,17 +324,17 @@ public final class OutboundSender {
         // the peer's Close came first and the JDK is answering it), leave the JDK to finish.
         Ending ending = state.ending();
         if (ending == null) {
-            abort.accept(Ending.abnormal("Sending a " + what + " failed: " + cause, cause));
+            abort.accept(Ending.dropped("Sending a " + what + " failed: " + cause, cause));
             ending = state.ending();
         }
         return new ConnectionClosedException(ending.status(), ending.message(),
-                ending.cause() != null ? ending.cause() : cause);
+                ending.cause() != null ? ending.cause() : cause, ending.local());
     }
 
     private SendTimeoutException timedOut(String what) {
         String message = "Sending " + what + " did not complete within " + sendTimeout
                 + " (is the peer reading?); the connection was aborted";
-        abort.accept(Ending.abnormal(message, null));
+        abort.accept(Ending.localAbort(message, null));
         return new SendTimeoutException(message, sendTimeout);
     }
 

@@ -57,49 +57,52 @@ public final class WireTap {
     /** Logs a received text part (TRACE). */
     public void receivedText(Opcode opcode, boolean fin, CharSequence text) {
         if (tracing()) {
-            frame("<<", opcode, fin, text.length() + " chars", text);
+            frame("<<", opcode, fin, text.length() + " chars", payloads ? excerpt(text) : null);
         }
     }
 
     /** Logs a sent text frame (TRACE). */
     public void sentText(Opcode opcode, boolean fin, CharSequence text) {
         if (tracing()) {
-            frame(">>", opcode, fin, text.length() + " chars", text);
+            frame(">>", opcode, fin, text.length() + " chars", payloads ? excerpt(text) : null);
         }
     }
 
     /** Logs a received binary part or control frame (TRACE); {@code data} is not consumed. */
     public void received(Opcode opcode, boolean fin, ByteBuffer data) {
         if (tracing()) {
-            frame("<<", opcode, fin, data.remaining() + " bytes", data);
+            frame("<<", opcode, fin, data.remaining() + " bytes", payloads ? excerpt(data) : null);
         }
     }
 
     /** Logs a sent binary or control frame (TRACE); {@code data} is not consumed. */
     public void sent(Opcode opcode, boolean fin, ByteBuffer data) {
         if (tracing()) {
-            frame(">>", opcode, fin, data.remaining() + " bytes", data);
+            frame(">>", opcode, fin, data.remaining() + " bytes", payloads ? excerpt(data) : null);
         }
     }
 
-    private void frame(String direction, Opcode opcode, boolean fin, String length, Object payload) {
+    /** Logs one frame; {@code excerpt} is the payload to show, or {@code null} when payloads are off. */
+    private void frame(String direction, Opcode opcode, boolean fin, String length, String excerpt) {
         StringBuilder line = new StringBuilder(label).append(direction).append(' ').append(opcode)
                 .append(fin ? " fin " : " more ").append(length);
-        if (payloads) {
-            line.append(": ").append(excerpt(payload));
+        if (excerpt != null) {
+            line.append(": ").append(excerpt);
         }
         LOGGER.log(Level.TRACE, line.toString());
     }
 
-    /** Text as text, bytes in hex: both cut to {@value #PAYLOAD_LIMIT} characters. */
-    private static String excerpt(Object payload) {
-        if (payload instanceof ByteBuffer bytes) {
-            StringBuilder hex = new StringBuilder();
-            for (int i = bytes.position(); i < bytes.limit() && hex.length() < PAYLOAD_LIMIT; i++) {
-                hex.append(String.format("%02x", bytes.get(i)));
-            }
-            return bytes.remaining() * 2 <= PAYLOAD_LIMIT ? hex.toString() : hex + "…";
+    /** Bytes in hex, cut to {@value #PAYLOAD_LIMIT} characters. */
+    private static String excerpt(ByteBuffer bytes) {
+        StringBuilder hex = new StringBuilder();
+        for (int i = bytes.position(); i < bytes.limit() && hex.length() < PAYLOAD_LIMIT; i++) {
+            hex.append(String.format("%02x", bytes.get(i)));
         }
+        return bytes.remaining() * 2 <= PAYLOAD_LIMIT ? hex.toString() : hex + "…";
+    }
+
+    /** Text as text, cut to {@value #PAYLOAD_LIMIT} characters. */
+    private static String excerpt(CharSequence payload) {
         String text = payload.toString();
         return text.length() <= PAYLOAD_LIMIT ? text : text.substring(0, PAYLOAD_LIMIT) + "…";
     }

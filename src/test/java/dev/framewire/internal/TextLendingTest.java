@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.framewire.Frame;
 import dev.framewire.Opcode;
 
 import java.net.URI;
@@ -25,14 +24,17 @@ import org.junit.jupiter.api.Test;
  */
 class TextLendingTest {
 
-    private final FrameQueue queue = new FrameQueue(64);
-    private final InboundListener listener = new InboundListener(queue, new ConnectionState(), new PingTracker(),
+    private final ConnectionState state = new ConnectionState();
+    private final FrameQueue queue = new FrameQueue(64, state);
+    private final InboundListener listener = new InboundListener(queue, state, new PingTracker(),
             true, false, new WireTap(URI.create("ws://127.0.0.1/")));
 
     @Test
     void aMessageInOnePartIsCopiedAtOnce() throws Exception {
         assertNull(listener.onText(null, CharBuffer.wrap("whole"), true));
-        assertEquals("whole", assertInstanceOf(String.class, queue.take(0)), "a whole message travels as its String");
+        TextPart whole = assertInstanceOf(TextPart.class, queue.take(0));
+        assertFalse(whole.isLent(), "a whole message is copied at once");
+        assertEquals("whole", whole.takeText());
     }
 
     @Test
@@ -45,10 +47,9 @@ class TextLendingTest {
 
         TextPart first = assertInstanceOf(TextPart.class, queue.take(0));
         assertEquals(Opcode.TEXT, first.opcode());
-        Frame frame = first.toFrame();
+        assertEquals(large("first"), first.takeText());
         assertTrue(loan.toCompletableFuture().isDone());
-        assertEquals(large("first"), frame.text());
-        assertFalse(frame.isFinal());
+        assertFalse(first.isLast());
         TextPart last = assertInstanceOf(TextPart.class, queue.take(0));
         assertEquals(Opcode.CONTINUATION, last.opcode());
         assertTrue(last.isLast());
@@ -59,12 +60,13 @@ class TextLendingTest {
         int small = InboundListener.LEND_FROM_CHARS - 1;
         assertNull(listener.onText(null, CharBuffer.wrap("s".repeat(small)), false));
         assertNull(listener.onText(null, CharBuffer.wrap("end"), true));
-        Frame first = assertInstanceOf(Frame.class, queue.take(0));
+        TextPart first = assertInstanceOf(TextPart.class, queue.take(0));
         assertEquals(Opcode.TEXT, first.opcode());
-        assertFalse(first.isFinal());
-        Frame last = assertInstanceOf(Frame.class, queue.take(0));
+        assertFalse(first.isLent());
+        assertFalse(first.isLast());
+        TextPart last = assertInstanceOf(TextPart.class, queue.take(0));
         assertEquals(Opcode.CONTINUATION, last.opcode());
-        assertEquals("end", last.text());
+        assertEquals("end", last.takeText());
     }
 
     @Test
@@ -78,9 +80,9 @@ class TextLendingTest {
             assertEquals(i < lent, loans.get(i) != null, "part " + i);
         }
         for (int i = 0; i < 20; i++) {
-            Object part = queue.take(0);
-            Frame frame = i < lent ? assertInstanceOf(TextPart.class, part).toFrame() : assertInstanceOf(Frame.class, part);
-            assertEquals(large("part " + i), frame.text());
+            TextPart part = assertInstanceOf(TextPart.class, queue.take(0));
+            assertEquals(i < lent, part.isLent(), "part " + i);
+            assertEquals(large("part " + i), part.takeText());
         }
         loans.stream().limit(lent).forEach(loan -> assertTrue(loan.toCompletableFuture().isDone()));
     }
@@ -88,6 +90,7 @@ class TextLendingTest {
     @Test
     void droppedPartsGiveTheirBuffersBack() {
         CompletionStage<?> queued = listener.onText(null, CharBuffer.wrap(large("queued")), false);
+        state.advance(ConnectionState.Phase.OPEN, ConnectionState.Phase.CLOSING);
         queue.discardAll();
         assertTrue(queued.toCompletableFuture().isDone(), "dropped from the queue");
         CompletionStage<?> late = listener.onText(null, CharBuffer.wrap(large("late")), true);

@@ -1,0 +1,215 @@
+package dev.framewire.internal;
+
+import dev.framewire.CloseStatus;
+import dev.framewire.ConnectionClosedException;
+import dev.framewire.MessageTooLargeException;
+import dev.framewire.ReadTimeoutException;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Blocking reads on top of the receive queue: the mirror of {@link OutboundSender}. It owns the
+ * read lock, the deadlines, {@code readFrame} and {@code readMessage}, and the policy for a
+ * message that is too large.
+ *
+ * <p>One reader at a time: the read lock serializes readers, so parts of one message never go to
+ * two threads. Waiting for the lock counts against the read's timeout.
+ *
+ * <p>A read takes {@link Inbound} items from the {@link FrameQueue} and lets each say what it
+ * is: {@link Inbound#toFrame} for {@code readFrame}, {@link Inbound#addTo} for
+ * {@code readMessage}. The public {@code Frame} and {@code Message} are made by the facade's
+ * {@link ReadResults}.
+ *
+ * @param <F> the frame type
+ * @param <M> the message type
+ */
+public final class InboundReader<F, M> {
+
+    private static final long NO_DEADLINE = Long.MIN_VALUE;
+
+    private final FrameQueue queue;
+    private final ConnectionState state;
+    private final ReadResults<F, M> results;
+    private final Duration readTimeout; // null: wait without limit
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final MessageAssembler assembler; // guarded by readLock
+    private final OutboundSender sender;      // sends Close 1008 for a message too large
+
+    /**
+     * Creates a reader.
+     *
+     * @param queue          where received items wait
+     * @param state          the connection's lifecycle
+     * @param sender         sends the Close for a message too large
+     * @param results        makes the public frames and messages
+     * @param readTimeout    the timeout of reads called without one, or {@code null} for none
+     * @param maxMessageSize the largest message {@code readMessage} accepts, in bytes
+     */
+    public InboundReader(FrameQueue queue, ConnectionState state, OutboundSender sender, ReadResults<F, M> results,
+                         Duration readTimeout, long maxMessageSize) {
+        this.queue = queue;
+        this.state = state;
+        this.sender = sender;
+        this.results = results;
+        this.readTimeout = readTimeout;
+        this.assembler = new MessageAssembler(maxMessageSize);
+    }
+
+    /**
+     * Returns the next frame: a part held by an unfinished {@code readMessage} first, then what
+     * the queue holds.
+     *
+     * @param timeout how long to wait, or {@code null} for the read timeout
+     */
+    public F readFrame(Duration timeout) throws IOException {
+        Duration limit = timeout != null ? timeout : readTimeout;
+        long deadline = deadline(limit);
+        enter(deadline, limit);
+        try {
+            if (assembler.holdsParts()) {
+                return assembler.takeOldest().toFrame(results);
+            }
+            return next(deadline, limit).toFrame(results);
+        } finally {
+            leave();
+        }
+    }
+
+    /**
+     * Returns the next whole message; control frames are skipped, the peer's Close ends it.
+     *
+     * @param timeout how long to wait for all of it, or {@code null} for the read timeout
+     */
+    public M readMessage(Duration timeout) throws IOException {
+        Duration limit = timeout != null ? timeout : readTimeout;
+        long deadline = deadline(limit);
+        enter(deadline, limit);
+        try {
+            while (true) {
+                Inbound item = next(deadline, limit);
+                try {
+                    item.addTo(assembler);
+                } catch (MessageTooLargeException tooLarge) {
+                    refuseRestOfMessage(tooLarge);
+                    throw tooLarge;
+                }
+                M message = assembler.takeMessage(results);
+                if (message != null) {
+                    return message;
+                }
+            }
+        } finally {
+            leave();
+        }
+    }
+
+    /**
+     * Refuses the rest of a message too large: drops data from now on, and closes with 1008 (the
+     * JDK will not send 1009) so the peer's answering Close can still arrive.
+     */
+    private void refuseRestOfMessage(MessageTooLargeException tooLarge) {
+        state.advance(ConnectionState.Phase.OPEN, ConnectionState.Phase.DRAINING);
+        queue.discardAll();
+        try {
+            sender.startClose(new CloseStatus(1008, "Message exceeds " + tooLarge.limit() + " bytes"));
+        } catch (IOException alreadyClosing) {
+            // Ending anyway: the caller learns about the size, which is what matters here.
+        }
+    }
+
+    /**
+     * Takes the next item. Data that arrives once this side drops data is skipped here too, so a
+     * part that slipped into the queue while it was being emptied is never returned.
+     */
+    private Inbound next(long deadline, Duration limit) throws IOException {
+        while (true) {
+            Inbound item;
+            try {
+                item = queue.take(deadline == NO_DEADLINE ? -1 : Math.max(0, deadline - System.nanoTime()));
+            } catch (InterruptedException e) {
+                throw interrupted();
+            }
+            if (item == null) {
+                throw new ReadTimeoutException("Nothing arrived within " + limit, limit);
+            }
+            if (item.keepWhenDiscarding() || !state.phase().dropsData()) {
+                return item;
+            }
+            item.discard();
+        }
+    }
+
+    private void enter(long deadline, Duration limit) throws IOException {
+        requireNotClosed();
+        try {
+            if (deadline == NO_DEADLINE) {
+                readLock.lockInterruptibly();
+            } else if (!readLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new ReadTimeoutException("Another thread kept reading for longer than "
+                        + limit, limit);
+            }
+        } catch (InterruptedException e) {
+            throw interrupted();
+        }
+    }
+
+    /**
+     * Unlocks; if {@code close()} has run meanwhile, drops what an unfinished message held. Either
+     * the closing thread finds the lock free and drops the parts itself ({@link #dropHeldParts}),
+     * or it finds a reader inside, which then sees {@code CLOSED} here, after unlocking.
+     */
+    private void leave() {
+        readLock.unlock();
+        if (state.phase() == ConnectionState.Phase.CLOSED) {
+            dropHeldParts();
+        }
+    }
+
+    /** After {@code close()} unread frames are gone: reads report the end at once. */
+    private void requireNotClosed() throws ConnectionClosedException {
+        if (state.phase() == ConnectionState.Phase.CLOSED) {
+            throw state.ending().toException();
+        }
+    }
+
+    /**
+     * Drops the parts of an unfinished message, ending their loans, unless a reader is inside:
+     * that reader drops them as it leaves ({@link #leave}). Never blocks.
+     */
+    public void dropHeldParts() {
+        if (readLock.tryLock()) {
+            try {
+                assembler.reset();
+            } finally {
+                readLock.unlock();
+            }
+        }
+    }
+
+    /** {@return how many parts of an unfinished message are held}; for tests */
+    public int heldParts() {
+        readLock.lock();
+        try {
+            return assembler.heldParts();
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private static long deadline(Duration timeout) {
+        if (timeout == null) {
+            return NO_DEADLINE;
+        }
+        long deadline = System.nanoTime() + Checks.toNanosSaturated(timeout);
+        return deadline == NO_DEADLINE ? NO_DEADLINE + 1 : deadline;
+    }
+
+    private static InterruptedIOException interrupted() {
+        Thread.currentThread().interrupt();
+        return new InterruptedIOException("Interrupted while waiting for a frame");
+    }
+}
