@@ -77,7 +77,8 @@ import java.util.concurrent.TimeoutException;
  * after that every read throws {@link ConnectionClosedException}. A connection that ends without
  * a Close reads as status 1006. Frames that arrived before the end are always returned first.
  * Once the connection has ended, or a Close was sent, sends throw
- * {@link ConnectionClosedException}. {@link #close()} runs the closing handshake with a bounded
+ * {@link ConnectionClosedException}, whose {@link ConnectionClosedException#initiatedLocally()}
+ * tells whether this side started the end. {@link #close()} runs the closing handshake with a bounded
  * wait; it may be called any number of times.
  *
  * <h2>Threads</h2>
