@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -538,12 +539,14 @@ public final class FrameSocket implements AutoCloseable {
     public static final class Builder {
 
         /** Header names the JDK sets itself and refuses from callers (case-insensitive). */
-        private static final Set<String> FORBIDDEN_HEADERS = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        private static final Set<String> FORBIDDEN_HEADERS = forbiddenHeaders();
 
-        static {
-            FORBIDDEN_HEADERS.addAll(List.of("Connection", "Content-Length", "Expect", "Host", "Upgrade",
+        private static Set<String> forbiddenHeaders() {
+            Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            names.addAll(List.of("Connection", "Content-Length", "Expect", "Host", "Upgrade",
                     "Sec-WebSocket-Accept", "Sec-WebSocket-Extensions", "Sec-WebSocket-Key",
                     "Sec-WebSocket-Protocol", "Sec-WebSocket-Version"));
+            return Collections.unmodifiableSet(names);
         }
 
         private final List<Map.Entry<String, String>> headers = new ArrayList<>();

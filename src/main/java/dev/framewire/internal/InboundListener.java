@@ -46,8 +46,11 @@ public final class InboundListener implements WebSocket.Listener {
     private final boolean pongAutoConsume;
     private final boolean deliverPings;
     private final WireTap tap;
-    private volatile long lastInboundNanos = System.nanoTime();
-    private boolean continuing; // inside a message whose first part was delivered; listener calls only (one at a time)
+    private volatile long lastInboundNanos = System.nanoTime(); // written by listener calls, read by the keepalive
+    // Inside a message whose first part was delivered. Touched only by listener calls, which the JDK
+    // makes one at a time: on its selector thread, a pool thread, or a reader's own thread inside
+    // request(n) (which may deliver the next part at once).
+    private boolean continuing;
 
     /**
      * Creates a listener.

@@ -29,7 +29,7 @@ public final class KeepAlive implements Runnable {
     private final PingTracker pings;
     private final Consumer<Ending> abort;
     private long pingSentNanos; // 0 while no keepalive Ping is waiting; scheduler thread only
-    private volatile ScheduledFuture<?> task;
+    private volatile ScheduledFuture<?> task; // set once by start(), read when the connection ends
 
     private KeepAlive(Duration interval, Duration timeout, InboundListener inbound, OutboundSender sender,
                       PingTracker pings, Consumer<Ending> abort) {
@@ -82,7 +82,11 @@ public final class KeepAlive implements Runnable {
         }
     }
 
-    /** The one scheduler thread all keepalives share, made on first use. */
+    /**
+     * The one scheduler thread all keepalives share, made on first use. Like the shared
+     * {@code HttpClient}, it is a service, not shared data: each connection's task touches only
+     * that connection's state, and nothing of one connection is visible to another.
+     */
     private static final class Scheduler {
         static final ScheduledExecutorService INSTANCE = create();
 

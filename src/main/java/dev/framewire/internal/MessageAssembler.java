@@ -36,6 +36,7 @@ public final class MessageAssembler {
 
     private final long maxBytes;
 
+    // Every field below: guarded by the InboundReader's read lock.
     private final ArrayDeque<TextPart> textParts = new ArrayDeque<>();
     private long textChars;
     private long textBytes = -1;   // exact UTF-8 bytes, counted only once they could matter

@@ -43,8 +43,8 @@ public final class OutboundSender {
     private final WireTap tap;
     private final Semaphore dataSlot = new Semaphore(1);
     private final Semaphore controlSlot = new Semaphore(1);
-    private Opcode messageInProgress;
-    private char heldHighSurrogate; // 0 when none
+    private Opcode messageInProgress; // guarded by dataSlot: touched only by the sender holding it
+    private char heldHighSurrogate;   // 0 when none; guarded by dataSlot
 
     /**
      * Creates a sender.

@@ -6,7 +6,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * framewire's log, through {@link System.Logger} (so no logging dependency) under the name
@@ -16,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * secrets, and then at most {@value #PAYLOAD_LIMIT} characters of each.
  *
  * <p>With {@code java.util.logging} (the JDK's default backend) DEBUG is {@code FINE} and TRACE
- * is {@code FINER}. Each line starts with the connection's number and URI, so the lines of one
+ * is {@code FINER}. Each line starts with a tag of the connection (its identity hash) and its URI, so the lines of one
  * connection can be told apart. Checking the level costs one volatile read per frame when off.
  */
 public final class WireTap {
@@ -25,14 +24,14 @@ public final class WireTap {
     public static final String PAYLOADS_PROPERTY = "dev.framewire.logPayloads";
     private static final int PAYLOAD_LIMIT = 200;
     private static final Logger LOGGER = System.getLogger("dev.framewire");
-    private static final AtomicLong CONNECTIONS = new AtomicLong();
 
     private final String label;
     private final boolean payloads = Boolean.getBoolean(PAYLOADS_PROPERTY);
 
     /** Creates the tap of one connection to {@code uri}. */
     public WireTap(URI uri) {
-        this.label = "[fw-" + CONNECTIONS.incrementAndGet() + " " + uri + "] ";
+        // The identity hash tells connections apart without a JVM-wide counter.
+        this.label = "[fw-" + Integer.toHexString(System.identityHashCode(this)) + " " + uri + "] ";
     }
 
     /** {@return whether frames are logged} */
