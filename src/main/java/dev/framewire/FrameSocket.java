@@ -1,5 +1,6 @@
 package dev.framewire;
 
+import dev.framewire.internal.BinarySendStream;
 import dev.framewire.internal.Checks;
 import dev.framewire.internal.CloseCodes;
 import dev.framewire.internal.ConnectionState;
@@ -13,11 +14,14 @@ import dev.framewire.internal.KeepAlive;
 import dev.framewire.internal.OutboundSender;
 import dev.framewire.internal.PingTracker;
 import dev.framewire.internal.SharedHttpClient;
+import dev.framewire.internal.TextSendWriter;
 import dev.framewire.internal.Utf8;
 import dev.framewire.internal.WireTap;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -155,7 +159,7 @@ public final class FrameSocket implements AutoCloseable {
      *
      * @param text the text of this frame
      * @param fin  {@code true} if this is the last frame of the message
-     * @throws IllegalStateException      if a binary message is unfinished
+     * @throws IllegalStateException      if a binary message or a send stream is unfinished
      * @throws IllegalArgumentException   if {@code text} holds an unpaired surrogate
      * @throws NullPointerException       if {@code text} is {@code null}
      * @throws ConnectionClosedException  if the connection has ended or a Close was sent
@@ -174,7 +178,7 @@ public final class FrameSocket implements AutoCloseable {
      *
      * @param data the payload of this frame
      * @param fin  {@code true} if this is the last frame of the message
-     * @throws IllegalStateException     if a text message is unfinished
+     * @throws IllegalStateException     if a text message or a send stream is unfinished
      * @throws NullPointerException      if {@code data} is {@code null}
      * @throws ConnectionClosedException if the connection has ended or a Close was sent
      * @throws SendTimeoutException      if the send timeout ran out (the connection is aborted)
@@ -191,7 +195,7 @@ public final class FrameSocket implements AutoCloseable {
      *
      * @param data the payload of this frame
      * @param fin  {@code true} if this is the last frame of the message
-     * @throws IllegalStateException     if a text message is unfinished
+     * @throws IllegalStateException     if a text message or a send stream is unfinished
      * @throws NullPointerException      if {@code data} is {@code null}
      * @throws ConnectionClosedException if the connection has ended or a Close was sent
      * @throws SendTimeoutException      if the send timeout ran out (the connection is aborted)
@@ -206,7 +210,7 @@ public final class FrameSocket implements AutoCloseable {
      * Sends a whole text message. Blocks until it is written.
      *
      * @param message the text
-     * @throws IllegalStateException     if a message sent with {@code sendFrame} is unfinished
+     * @throws IllegalStateException     if a message sent with {@code sendFrame}, or a send stream, is unfinished
      * @throws IllegalArgumentException  if {@code message} holds an unpaired surrogate
      * @throws NullPointerException      if {@code message} is {@code null}
      * @throws ConnectionClosedException if the connection has ended or a Close was sent
@@ -223,7 +227,7 @@ public final class FrameSocket implements AutoCloseable {
      * limit). Blocks until it is written.
      *
      * @param message the payload
-     * @throws IllegalStateException     if a message sent with {@code sendFrame} is unfinished
+     * @throws IllegalStateException     if a message sent with {@code sendFrame}, or a send stream, is unfinished
      * @throws NullPointerException      if {@code message} is {@code null}
      * @throws ConnectionClosedException if the connection has ended or a Close was sent
      * @throws SendTimeoutException      if the send timeout ran out (the connection is aborted)
@@ -232,6 +236,43 @@ public final class FrameSocket implements AutoCloseable {
      */
     public void sendBinary(ByteBuffer message) throws IOException {
         sender.sendBinary(Checks.requireNonNull(message, "message"), true, true);
+    }
+
+    /**
+     * Starts a binary message to be written as a stream, for a message of any size in bounded
+     * memory. Writes are buffered; a full buffer (64 KiB) or {@link OutputStream#flush()} with
+     * something buffered sends a non-final frame, and {@link OutputStream#close()} sends the final
+     * frame (empty if nothing is buffered) and may be called again. Each send blocks as
+     * {@link #sendFrame(ByteBuffer, boolean)} does, honours the send timeout and throws what it
+     * throws. Until the stream is closed, other data sends throw {@link IllegalStateException}
+     * naming the open stream; Ping, Pong and Close may be sent meanwhile.
+     *
+     * @return the stream of the message; close it to finish the message
+     * @throws IllegalStateException     if a message or another send stream is unfinished
+     * @throws ConnectionClosedException if the connection has ended or a Close was sent
+     * @throws SendTimeoutException      if an earlier send held the connection past the send timeout
+     * @throws InterruptedIOException    if interrupted while waiting for an earlier send
+     * @throws IOException               if the connection failed otherwise
+     */
+    public OutputStream sendStream() throws IOException {
+        return BinarySendStream.open(sender);
+    }
+
+    /**
+     * Starts a text message to be written as a stream, as {@link #sendStream()} does for binary.
+     * A full buffer (16 Ki chars) or {@link Writer#flush()} sends a non-final frame,
+     * {@link Writer#close()} the final one. A surrogate pair is never split across frames: a
+     * high surrogate at the end of a frame is held back and sent with the next one.
+     *
+     * @return the writer of the message; close it to finish the message
+     * @throws IllegalStateException     if a message or another send stream is unfinished
+     * @throws ConnectionClosedException if the connection has ended or a Close was sent
+     * @throws SendTimeoutException      if an earlier send held the connection past the send timeout
+     * @throws InterruptedIOException    if interrupted while waiting for an earlier send
+     * @throws IOException               if the connection failed otherwise
+     */
+    public Writer sendWriter() throws IOException {
+        return TextSendWriter.open(sender);
     }
 
     /**
@@ -363,6 +404,7 @@ public final class FrameSocket implements AutoCloseable {
      * @return the next part of a message, or a control frame: the peer's CLOSE once, PINGs if
      * {@linkplain Builder#deliverPings(boolean) asked for}, PONGs unless
      * {@linkplain Builder#pongAutoConsume(boolean) consumed}
+     * @throws IllegalStateException     if a {@link MessageStream} is unfinished
      * @throws ReadTimeoutException      if nothing arrived in time (the connection stays usable)
      * @throws ConnectionClosedException if the connection has ended and every frame that came
      *                                   before the end has been read
@@ -379,6 +421,7 @@ public final class FrameSocket implements AutoCloseable {
      * @return the next frame, as {@link #readFrame()}
      * @throws IllegalArgumentException  if {@code timeout} is zero or negative
      * @throws NullPointerException      if {@code timeout} is {@code null}
+     * @throws IllegalStateException     if a {@link MessageStream} is unfinished
      * @throws ReadTimeoutException      if nothing arrived in time (the connection stays usable)
      * @throws ConnectionClosedException if the connection has ended and every frame that came
      *                                   before the end has been read
@@ -397,6 +440,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws MessageTooLargeException  if the message is larger than the
      *                                   {@linkplain Builder#maxMessageSize(int) limit}; the
      *                                   connection is then being closed with 1008
+     * @throws IllegalStateException     if a {@link MessageStream} is unfinished
      * @throws ReadTimeoutException      if the message did not arrive in time (parts already read
      *                                   are kept for the next call; the connection stays usable)
      * @throws ConnectionClosedException if the peer closed (its CLOSE ends the read) or the
@@ -415,12 +459,48 @@ public final class FrameSocket implements AutoCloseable {
      * @throws IllegalArgumentException  if {@code timeout} is zero or negative
      * @throws NullPointerException      if {@code timeout} is {@code null}
      * @throws MessageTooLargeException  if the message is larger than the limit
+     * @throws IllegalStateException     if a {@link MessageStream} is unfinished
      * @throws ReadTimeoutException      if the message did not arrive in time (nothing is lost)
      * @throws ConnectionClosedException if the peer closed or the connection ended otherwise
      * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
      */
     public Message readMessage(Duration timeout) throws IOException {
         return reader.readMessage(Checks.requirePositive(timeout, "timeout"));
+    }
+
+    /**
+     * Waits up to the {@linkplain Builder#readTimeout(Duration) read timeout} for the first part
+     * of the next data message, and returns that message as a stream at once: its bytes arrive as
+     * the stream is read ({@link MessageStream}). For messages of any size in bounded memory;
+     * {@linkplain Builder#maxMessageSize(int) maxMessageSize} does not apply. Control frames
+     * before the first part are handled as {@link #readMessage()} handles them.
+     *
+     * @return the message, part by part; read it to its end or close it before the next read
+     * @throws IllegalStateException     if the previous message stream is unfinished
+     * @throws ReadTimeoutException      if no message started in time (the connection stays usable)
+     * @throws ConnectionClosedException if the peer closed or the connection ended otherwise
+     * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
+     */
+    public MessageStream readMessageStream() throws IOException {
+        return new MessageStream(reader, reader.openStream(null));
+    }
+
+    /**
+     * Waits at most {@code timeout} for the first part of the next data message, and returns the
+     * message as a stream at once; later reads of the stream wait up to the read timeout. As
+     * {@link #readMessageStream()} otherwise.
+     *
+     * @param timeout how long to wait for the message to start
+     * @return the message, part by part
+     * @throws IllegalArgumentException  if {@code timeout} is zero or negative
+     * @throws NullPointerException      if {@code timeout} is {@code null}
+     * @throws IllegalStateException     if the previous message stream is unfinished
+     * @throws ReadTimeoutException      if no message started in time (the connection stays usable)
+     * @throws ConnectionClosedException if the peer closed or the connection ended otherwise
+     * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
+     */
+    public MessageStream readMessageStream(Duration timeout) throws IOException {
+        return new MessageStream(reader, reader.openStream(Checks.requirePositive(timeout, "timeout")));
     }
 
     // ---------------------------------------------------------------------------------- state

@@ -33,6 +33,26 @@ public record BinaryPart(Opcode opcode, byte[] bytes, boolean last) implements I
     }
 
     @Override
+    public boolean isData() {
+        return true;
+    }
+
+    @Override
+    public boolean isLast() {
+        return last;
+    }
+
+    @Override
+    public Opcode messageType() {
+        return Opcode.BINARY;
+    }
+
+    @Override
+    public byte[] streamBytes() {
+        return bytes;
+    }
+
+    @Override
     public <F> F toFrame(ReadResults<F, ?> results) {
         return results.frame(opcode, last, null, bytes, null);
     }

@@ -39,6 +39,15 @@ public record ControlFrame(Opcode opcode, byte[] payload, Ending closing) implem
         }
     }
 
+    /** Pings and Pongs belong to no message: {@code null}. The peer's Close ends the stream. */
+    @Override
+    public byte[] streamBytes() throws ConnectionClosedException {
+        if (closing != null) {
+            throw closing.toException();
+        }
+        return null;
+    }
+
     @Override
     public boolean keepWhenDiscarding() {
         return closing != null;

@@ -49,6 +49,11 @@ public record Ending(CloseStatus status, String message, Throwable cause, boolea
     }
 
     @Override
+    public byte[] streamBytes() throws ConnectionClosedException {
+        throw toException();
+    }
+
+    @Override
     public boolean isEnd() {
         return true;
     }

@@ -1,6 +1,7 @@
 package dev.framewire.internal;
 
 import dev.framewire.ConnectionClosedException;
+import dev.framewire.Opcode;
 
 import java.io.IOException;
 
@@ -30,6 +31,29 @@ public sealed interface Inbound permits TextPart, BinaryPart, ControlFrame, Endi
      * @throws IOException               if the message grew too large
      */
     void addTo(MessageAssembler message) throws IOException;
+
+    /**
+     * {@return this data part's payload as bytes, for {@code readMessageStream}}: UTF-8 for
+     * text (ends a text part's loan); {@code null} for a Ping or Pong, which belong to no message.
+     *
+     * @throws ConnectionClosedException if this is the peer's Close or the end of the connection
+     */
+    byte[] streamBytes() throws ConnectionClosedException;
+
+    /** {@return whether this is a part of a data message} */
+    default boolean isData() {
+        return false;
+    }
+
+    /** {@return whether this is the last part of its message; control frames and the end are} */
+    default boolean isLast() {
+        return true;
+    }
+
+    /** {@return {@link Opcode#TEXT} or {@link Opcode#BINARY}: the type of the message a data part belongs to} */
+    default Opcode messageType() {
+        throw new IllegalStateException("Not a data part: " + this);
+    }
 
     /** {@return whether this is the end of the connection, the queue's last item} */
     default boolean isEnd() {

@@ -37,6 +37,8 @@ public final class InboundReader<F, M> {
     private final Duration readTimeout; // null: wait without limit
     private final ReentrantLock readLock = new ReentrantLock();
     private final MessageAssembler assembler; // guarded by readLock
+    private boolean streamUnfinished;         // a MessageStream has not reached its last part; guarded by readLock
+    private boolean skippingRest;             // dropping the rest of a message whose stream was closed early; guarded by readLock
     private final OutboundSender sender;      // sends Close 1008 for a message too large
 
     /**
@@ -70,10 +72,8 @@ public final class InboundReader<F, M> {
         long deadline = deadline(limit);
         enter(deadline, limit);
         try {
-            if (assembler.holdsParts()) {
-                return assembler.takeOldest().toFrame(results);
-            }
-            return next(deadline, limit).toFrame(results);
+            requireNoStream("readFrame");
+            return heldOrNext(deadline, limit).toFrame(results);
         } finally {
             leave();
         }
@@ -89,6 +89,7 @@ public final class InboundReader<F, M> {
         long deadline = deadline(limit);
         enter(deadline, limit);
         try {
+            requireNoStream("readMessage");
             while (true) {
                 Inbound item = next(deadline, limit);
                 try {
@@ -105,6 +106,88 @@ public final class InboundReader<F, M> {
         } finally {
             leave();
         }
+    }
+
+    /**
+     * Waits for the first part of the next data message and returns it at once; the rest of the
+     * message is read with {@link #nextStreamPart()}. Pings and Pongs are skipped; the peer's
+     * Close ends the read. Parts held by a timed-out {@code readMessage} come first.
+     *
+     * @param timeout how long to wait for the first part, or {@code null} for the read timeout
+     */
+    public StreamPart openStream(Duration timeout) throws IOException {
+        Duration limit = timeout != null ? timeout : readTimeout;
+        long deadline = deadline(limit);
+        enter(deadline, limit);
+        try {
+            requireNoStream("readMessageStream");
+            return nextStreamPartLocked(deadline, limit);
+        } finally {
+            leave();
+        }
+    }
+
+    /**
+     * Returns the next part of the message an {@link #openStream} started, waiting up to the read
+     * timeout. The connection ending mid-message throws here, after every earlier part was
+     * returned, and ends the stream.
+     */
+    public StreamPart nextStreamPart() throws IOException {
+        long deadline = deadline(readTimeout);
+        enter(deadline, readTimeout);
+        try {
+            if (!streamUnfinished) {
+                throw new IllegalStateException("The message stream has ended");
+            }
+            try {
+                return nextStreamPartLocked(deadline, readTimeout);
+            } catch (ConnectionClosedException ended) {
+                streamUnfinished = false;
+                throw ended;
+            }
+        } finally {
+            leave();
+        }
+    }
+
+    private StreamPart nextStreamPartLocked(long deadline, Duration limit) throws IOException {
+        while (true) {
+            Inbound item = heldOrNext(deadline, limit);
+            byte[] bytes = item.streamBytes();
+            if (bytes != null) {
+                streamUnfinished = !item.isLast();
+                return new StreamPart(item.messageType(), bytes, item.isLast());
+            }
+        }
+    }
+
+    /**
+     * Ends an unfinished message stream early: the rest of its message is dropped as it arrives,
+     * and the next read starts with the message after it. Waits for a read of the stream in
+     * another thread to return.
+     */
+    public void abandonStream() {
+        readLock.lock();
+        try {
+            if (streamUnfinished) {
+                streamUnfinished = false;
+                skippingRest = true;
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private void requireNoStream(String what) {
+        if (streamUnfinished) {
+            throw new IllegalStateException("Cannot call " + what + " while a MessageStream is unfinished:"
+                    + " read it to its end (-1) or close() it first");
+        }
+    }
+
+    /** A part held by a timed-out {@code readMessage}, else the next item of the queue. */
+    private Inbound heldOrNext(long deadline, Duration limit) throws IOException {
+        return assembler.holdsParts() ? assembler.takeOldest() : next(deadline, limit);
     }
 
     /**
@@ -135,6 +218,11 @@ public final class InboundReader<F, M> {
             }
             if (item == null) {
                 throw new ReadTimeoutException("Nothing arrived within " + limit, limit);
+            }
+            if (skippingRest && item.isData()) { // the rest of a message whose stream was closed early
+                item.discard();
+                skippingRest = !item.isLast();
+                continue;
             }
             if (item.keepWhenDiscarding() || !state.phase().dropsData()) {
                 return item;

@@ -45,6 +45,7 @@ public final class OutboundSender {
     private final Semaphore controlSlot = new Semaphore(1);
     private Opcode messageInProgress; // guarded by dataSlot: touched only by the sender holding it
     private char heldHighSurrogate;   // 0 when none; guarded by dataSlot
+    private Object openStream;        // the open send stream (its toString names it), or null; guarded by dataSlot
 
     /**
      * Creates a sender.
@@ -71,11 +72,27 @@ public final class OutboundSender {
      *                     start inside an unfinished one
      */
     public void sendText(CharSequence text, boolean last, boolean wholeMessage) throws IOException {
+        sendText(text, last, wholeMessage, null);
+    }
+
+    /**
+     * Sends a text frame for an open send stream (see {@link #openStream}).
+     *
+     * @param stream the stream's owner token
+     */
+    public void streamText(Object stream, CharSequence text, boolean last) throws IOException {
+        sendText(text, last, false, stream);
+    }
+
+    private void sendText(CharSequence text, boolean last, boolean wholeMessage, Object stream) throws IOException {
         sendInSlot(dataSlot, "text frame", () -> {
-            requireFragmentOf(Opcode.TEXT, wholeMessage);
+            requireFragmentOf(Opcode.TEXT, wholeMessage, stream);
             CharSequence payload = withHeldSurrogate(text, last, wholeMessage);
             tap.sentText(messageInProgress == null ? Opcode.TEXT : Opcode.CONTINUATION, last, payload);
             messageInProgress = last ? null : Opcode.TEXT;
+            if (last) {
+                openStream = null;
+            }
             return webSocket.sendText(payload, last);
         });
     }
@@ -120,12 +137,54 @@ public final class OutboundSender {
      * message. The buffer's remaining bytes are sent; its position moves to its limit.
      */
     public void sendBinary(ByteBuffer data, boolean last, boolean wholeMessage) throws IOException {
+        sendBinary(data, last, wholeMessage, null);
+    }
+
+    /**
+     * Sends a binary frame for an open send stream (see {@link #openStream}).
+     *
+     * @param stream the stream's owner token
+     */
+    public void streamBinary(Object stream, ByteBuffer data, boolean last) throws IOException {
+        sendBinary(data, last, false, stream);
+    }
+
+    private void sendBinary(ByteBuffer data, boolean last, boolean wholeMessage, Object stream) throws IOException {
         sendInSlot(dataSlot, "binary frame", () -> {
-            requireFragmentOf(Opcode.BINARY, wholeMessage);
+            requireFragmentOf(Opcode.BINARY, wholeMessage, stream);
             tap.sent(messageInProgress == null ? Opcode.BINARY : Opcode.CONTINUATION, last, data);
             messageInProgress = last ? null : Opcode.BINARY;
+            if (last) {
+                openStream = null;
+            }
             return webSocket.sendBinary(data, last);
         });
+    }
+
+    /**
+     * Opens a send stream: until its last frame, only frames sent with {@code stream} as owner
+     * may be data frames. Waits for the data slot like a send (so it honours the send timeout),
+     * but sends nothing.
+     *
+     * @param stream a token that identifies the stream, and how to name it in messages
+     * @throws IllegalStateException if a message or another stream is unfinished
+     */
+    public void openStream(Object stream) throws IOException {
+        acquire(dataSlot);
+        try {
+            requireOpen();
+            if (openStream != null) {
+                throw new IllegalStateException("Cannot open " + stream + " while " + openStream + " is open: close() it first");
+            }
+            if (messageInProgress != null) {
+                throw new IllegalStateException("Cannot open " + stream + " inside an unfinished "
+                        + (messageInProgress == Opcode.TEXT ? "text" : "binary")
+                        + " message: finish it first with sendFrame(…, true)");
+            }
+            openStream = stream;
+        } finally {
+            dataSlot.release();
+        }
     }
 
     /** Sends a Ping (payload of at most 125 bytes, checked by the caller). */
@@ -268,19 +327,28 @@ public final class OutboundSender {
         }
     }
 
-    private void requireFragmentOf(Opcode type, boolean wholeMessage) {
-        if (messageInProgress == null) {
+    /**
+     * Refuses a data frame that does not fit: one from outside an open send stream, a whole
+     * message inside an unfinished one, or a frame of the other type. Runs in the data slot.
+     */
+    private void requireFragmentOf(Opcode type, boolean wholeMessage, Object stream) {
+        if (openStream != null && openStream != stream) {
+            throw new IllegalStateException("Cannot send while " + openStream
+                    + " is open: close() it first (Ping, Pong and Close may be sent meanwhile)");
+        }
+        if (messageInProgress == null || stream != null) {
             return;
         }
         String unfinished = messageInProgress == Opcode.TEXT ? "text" : "binary";
         String finish = messageInProgress == Opcode.TEXT ? "sendFrame(text, true)" : "sendFrame(bytes, true)";
+        String what = type == Opcode.TEXT ? "text" : "binary";
         if (wholeMessage) {
-            throw new IllegalStateException("Cannot send a whole " + (type == Opcode.TEXT ? "text" : "binary")
-                    + " message inside an unfinished " + unfinished + " message: finish it first with " + finish);
+            throw new IllegalStateException("Cannot send a whole " + what + " message"
+                    + " inside an unfinished " + unfinished + " message: finish it first with " + finish);
         }
         if (messageInProgress != type) {
-            throw new IllegalStateException("Cannot send a " + (type == Opcode.TEXT ? "text" : "binary")
-                    + " frame inside an unfinished " + unfinished + " message: finish it first with " + finish);
+            throw new IllegalStateException("Cannot send a " + what + " frame"
+                    + " inside an unfinished " + unfinished + " message: finish it first with " + finish);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.framewire.Opcode;
 
 import java.io.IOException;
 import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -64,8 +65,24 @@ public final class TextPart implements Inbound {
     }
 
     /** {@return whether this part ends its message} */
-    boolean isLast() {
+    @Override
+    public boolean isLast() {
         return last;
+    }
+
+    @Override
+    public boolean isData() {
+        return true;
+    }
+
+    @Override
+    public Opcode messageType() {
+        return Opcode.TEXT;
+    }
+
+    @Override
+    public byte[] streamBytes() {
+        return takeText().getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@return the number of UTF-16 chars} */

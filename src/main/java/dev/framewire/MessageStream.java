@@ -1,0 +1,173 @@
+package dev.framewire;
+
+import dev.framewire.internal.InboundReader;
+import dev.framewire.internal.StreamPart;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One received message, read part by part as it arrives: the payload bytes (UTF-8 for a text
+ * message), then -1 after its final part. Returned by {@link FrameSocket#readMessageStream()}.
+ *
+ * <p>Memory held is bounded by the receive queue whatever the size of the message, and
+ * {@linkplain FrameSocket.Builder#maxMessageSize(int) maxMessageSize} does not apply: a stream
+ * is how to read a message too large to hold.
+ *
+ * <p><b>Blocking.</b> A read returns the bytes already received, and blocks only when none are
+ * left, waiting for the next part up to the {@linkplain FrameSocket.Builder#readTimeout(Duration)
+ * read timeout}: then it throws {@link ReadTimeoutException}, and the stream stays usable. If the
+ * connection ends before the final part, a read throws {@link ConnectionClosedException} once
+ * every byte that had arrived was read. An interrupted read throws
+ * {@link java.io.InterruptedIOException} and loses nothing.
+ *
+ * <p><b>Finishing.</b> Until the stream has returned -1 or is closed, the socket's
+ * {@code readFrame}, {@code readMessage} and {@code readMessageStream} throw
+ * {@link IllegalStateException}. {@link #close()} on an unfinished stream discards the rest of
+ * this message only (its parts are dropped as they arrive) and the connection stays usable.
+ *
+ * <p>Reads from several threads are serialized; a stream is normally read by one thread.
+ */
+public final class MessageStream extends InputStream {
+
+    private final InboundReader<?, ?> source;
+    private final Opcode type;
+    private final ReentrantLock lock = new ReentrantLock();
+    private byte[] part;      // the part being read; guarded by lock
+    private int position;     // guarded by lock
+    private boolean last;     // the part is the message's last; guarded by lock
+    private boolean closed;   // guarded by lock
+    private Reader reader;    // made on first use; guarded by lock
+
+    MessageStream(InboundReader<?, ?> source, StreamPart first) {
+        this.source = source;
+        this.type = first.type();
+        this.part = first.bytes();
+        this.last = first.last();
+    }
+
+    /** {@return {@link Opcode#TEXT} or {@link Opcode#BINARY}} */
+    public Opcode type() {
+        return type;
+    }
+
+    /**
+     * {@return the text of a text message, decoded as it arrives}; the same reader on every
+     * call. Read either the reader or the bytes of a stream, not both.
+     *
+     * @throws IllegalStateException if this is a binary message
+     */
+    public Reader reader() {
+        if (type != Opcode.TEXT) {
+            throw new IllegalStateException("reader() is for text messages; this one is binary: read its bytes");
+        }
+        lock.lock();
+        try {
+            if (reader == null) {
+                reader = new InputStreamReader(this, StandardCharsets.UTF_8);
+            }
+            return reader;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int read() throws IOException {
+        lock.lock();
+        try {
+            return hasBytes() ? part[position++] & 0xFF : -1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) {
+            return 0;
+        }
+        lock.lock();
+        try {
+            if (!hasBytes()) {
+                return -1;
+            }
+            int n = Math.min(len, part.length - position);
+            System.arraycopy(part, position, b, off, n);
+            position += n;
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@return the bytes that can be read without blocking: what is left of the part received last} */
+    @Override
+    public int available() throws IOException {
+        lock.lock();
+        try {
+            requireOpen();
+            return part.length - position;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes sure unread bytes are at hand, waiting for the next part if need be (parts may be
+     * empty). {@return false} at the end of the message.
+     */
+    private boolean hasBytes() throws IOException {
+        requireOpen();
+        while (position == part.length) {
+            if (last) {
+                return false;
+            }
+            StreamPart next = source.nextStreamPart();
+            part = next.bytes();
+            position = 0;
+            last = next.last();
+        }
+        return true;
+    }
+
+    private void requireOpen() throws IOException {
+        if (closed) {
+            throw new IOException("This MessageStream is closed");
+        }
+    }
+
+    /**
+     * Closes the stream. If its final part has not been read, the rest of the message is
+     * discarded as it arrives, and the next read on the socket starts with the message after it.
+     * Does nothing if closed already. Never blocks on the network.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            part = null;
+            if (!last) {
+                source.abandonStream();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MessageStream[" + type + "]";
+    }
+}
