@@ -12,12 +12,20 @@ import dev.framewire.testing.EchoServerExtension;
 import dev.framewire.testing.ScriptedServer;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Timeout;
 
 /** Runs the code shown in README.md and docs/ against real servers, and checks what it does. */
@@ -91,6 +99,26 @@ class DocsExamplesTest {
     void threading() throws Exception {
         assertEquals(400, Threading.manySenders(echo.uri()));
         assertTrue(Threading.interruptAReader(echo.uri()));
+    }
+
+    @Test
+    void streaming(@TempDir Path dir) throws Exception {
+        byte[] content = new byte[3 * 1024 * 1024 + 17];
+        new Random(1).nextBytes(content);
+        Path file = Files.write(dir.resolve("file.bin"), content);
+        Path copy = dir.resolve("copy.bin");
+        try (FrameSocket ws = FrameSocket.newBuilder().readTimeout(Duration.ofSeconds(10)).connect(echo.uri())) {
+            Streaming.sendAndReceiveFile(ws, file, copy);
+            assertArrayEquals(content, Files.readAllBytes(copy));
+
+            ws.sendBinary(ByteBuffer.wrap(content));
+            String expected = HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(content));
+            assertEquals(expected, Streaming.digestOfNextMessage(ws));
+
+            List<String> lines = List.of("first line", "zweite Zeile: äöü", "😀 third");
+            assertEquals(lines, Streaming.textLines(ws, lines));
+        }
     }
 
     @Test
