@@ -170,6 +170,29 @@ class FlowControlTest {
         assertEquals(2, w.ws.outstanding());
     }
 
+    /**
+     * A part can land behind the end: {@code FrameSocket.abortWith} ends the queue, then aborts
+     * the JDK, and a listener call already running on the JDK's thread (the Ping sender of the
+     * keepalive, a send timeout or {@code abort()} run on other threads) adds its part between
+     * the two. Once a read has reported the end, no later read may return a frame.
+     */
+    @Test
+    void aPartThatLandsBehindTheEndIsNeverRead() throws Exception {
+        Wiring w = new Wiring(4, 100);
+        w.ws.deliverText(w.listener, "before", true);
+        Ending aborted = Ending.localAbort("aborted by the test", null);
+        w.listener.finish(aborted);                       // abortWith, first half
+        w.ws.deliverText(w.listener, "raced in", true);   // the JDK's listener call in flight
+        w.ws.abort();                                     // abortWith, second half
+        assertEquals("before", w.reader.readFrame(NOW).text(), "nothing that arrived before the end is lost");
+        assertThrows(ConnectionClosedException.class, () -> w.reader.readFrame(NOW));
+        for (int i = 0; i < 3; i++) {
+            assertThrows(ConnectionClosedException.class, () -> w.reader.readFrame(NOW),
+                    "a read after the end reported it must report it again");
+            assertThrows(ConnectionClosedException.class, () -> w.reader.readMessage(NOW));
+        }
+    }
+
     // ---- random and adversarial sequences ----
 
     private static final int RUNS = 150;
