@@ -25,7 +25,8 @@ import java.util.function.BooleanSupplier;
  *       completes or fails by hand ({@link Send}), unless {@link #autoComplete} is set. Like the
  *       JDK, a second text/binary send (or Ping/Pong send) while one of its kind is incomplete
  *       fails with "Send pending"; such overlaps are counted so a test can assert there were none.</li>
- *   <li>{@link #abort()} and {@code sendClose} are recorded and close output (and input, for an abort).</li>
+ *   <li>{@link #abort()} and {@code sendClose} are recorded and close output (and input, for an
+ *       abort); an abort fails the pending sends.</li>
  * </ul>
  * Sends may come from several threads; deliveries come from the test thread, one at a time, as
  * the JDK's are.
@@ -257,11 +258,23 @@ final class FakeWebSocket implements WebSocket {
 
     // ---- the rest of WebSocket ----
 
+    /** Closes both ways and fails the pending sends, as the JDK's send scheduler does once output is closed. */
     @Override
-    public synchronized void abort() {
-        aborted = true;
-        inputClosed = true;
-        outputClosed = true;
+    public void abort() {
+        List<Send> pending = new ArrayList<>();
+        synchronized (this) {
+            aborted = true;
+            inputClosed = true;
+            outputClosed = true;
+            for (Send send : sends) {
+                if (send.pending()) {
+                    pending.add(send);
+                }
+            }
+        }
+        for (Send send : pending) {
+            send.fail(new IOException("Output closed"));
+        }
     }
 
     synchronized boolean aborted() {
