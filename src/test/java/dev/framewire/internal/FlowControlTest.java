@@ -195,7 +195,7 @@ class FlowControlTest {
 
     // ---- random and adversarial sequences ----
 
-    private static final int RUNS = 150;
+    private static final int RUNS = 100;
     private static final int STEPS = 150;
 
     @Test
@@ -240,6 +240,9 @@ class FlowControlTest {
                 long sum = w.heldPlusOutstanding();
                 assertTrue(sum <= capacity, () -> "queued + outstanding = " + sum + " > " + capacity + " after " + log);
                 assertEquals(capacity, sum, () -> "demand leaked after " + log);
+                if (action.endsWith("ConnectionClosedException")) {
+                    break; // the end was read: later reads only throw again, at a cost of a stack trace each
+                }
             }
             if (r.nextBoolean()) {
                 drain();
