@@ -36,6 +36,11 @@ public final class FrameQueue {
     private final AtomicInteger held = new AtomicInteger();
     private final AtomicInteger highWater = new AtomicInteger();
     private volatile WebSocket webSocket; // set once, in onOpen, before any part arrives
+    // The end once a reader took it. A part can land behind the end marker (FrameSocket.abortWith
+    // ends the queue, then aborts the JDK, whose listener call may be adding a part in between);
+    // re-offering the marker would put it behind that part, and the next read would return a frame
+    // after a read had reported the end. Every take after the end returns it from here instead.
+    private volatile Inbound endTaken;
 
     /**
      * Creates a queue for at most {@code capacity} parts.
@@ -111,11 +116,16 @@ public final class FrameQueue {
      * @throws InterruptedException if the thread is interrupted while waiting
      */
     public Inbound take(long timeoutNanos) throws InterruptedException {
+        Inbound taken = endTaken;
+        if (taken != null) {
+            return taken;
+        }
         Inbound item = timeoutNanos < 0 ? items.take() : items.poll(timeoutNanos, TimeUnit.NANOSECONDS);
         if (item == null) {
             return null;
         }
         if (item.isEnd()) {
+            endTaken = item;
             items.offer(item); // sticky: later and concurrent readers see the end too
         } else {
             held.decrementAndGet();

@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Liveness for one connection: after {@code interval} with nothing received, send a Ping; if
@@ -24,20 +25,27 @@ public final class KeepAlive implements Runnable {
     private final long timeoutNanos;
     private final Duration interval;
     private final Duration timeout;
-    private final InboundListener inbound;
+    private final LongSupplier clock;       // System::nanoTime; a test's own clock in KeepAliveTest
+    private final LongSupplier lastInbound; // the listener's lastInboundNanos
     private final OutboundSender sender;
     private final PingTracker pings;
     private final Consumer<Ending> abort;
     private long pingSentNanos; // 0 while no keepalive Ping is waiting; scheduler thread only
     private volatile ScheduledFuture<?> task; // set once by start(), read when the connection ends
 
-    private KeepAlive(Duration interval, Duration timeout, InboundListener inbound, OutboundSender sender,
-                      PingTracker pings, Consumer<Ending> abort) {
+    /**
+     * Creates the check without scheduling it. Package-private, with the clock and the time of the
+     * last arrival as suppliers, so that KeepAliveTest can run {@link #run()} by hand on a clock
+     * of its own; {@link #start} passes {@link System#nanoTime()} and the listener's.
+     */
+    KeepAlive(Duration interval, Duration timeout, LongSupplier clock, LongSupplier lastInbound, OutboundSender sender,
+              PingTracker pings, Consumer<Ending> abort) {
         this.interval = interval;
         this.timeout = timeout;
         this.intervalNanos = Checks.toNanosSaturated(interval);
         this.timeoutNanos = Checks.toNanosSaturated(timeout);
-        this.inbound = inbound;
+        this.clock = clock;
+        this.lastInbound = lastInbound;
         this.sender = sender;
         this.pings = pings;
         this.abort = abort;
@@ -51,7 +59,8 @@ public final class KeepAlive implements Runnable {
      */
     public static void start(Duration interval, Duration timeout, ConnectionState state, InboundListener inbound,
                              OutboundSender sender, PingTracker pings, Consumer<Ending> abort) {
-        KeepAlive keepAlive = new KeepAlive(interval, timeout, inbound, sender, pings, abort);
+        KeepAlive keepAlive = new KeepAlive(interval, timeout, System::nanoTime, inbound::lastInboundNanos, sender,
+                pings, abort);
         // Check often enough that a silent peer is caught soon after interval + timeout.
         long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(keepAlive.intervalNanos, keepAlive.timeoutNanos) / 4);
         keepAlive.task = Scheduler.INSTANCE.scheduleWithFixedDelay(keepAlive, tick, tick, TimeUnit.NANOSECONDS);
@@ -60,8 +69,8 @@ public final class KeepAlive implements Runnable {
 
     @Override
     public void run() {
-        long now = System.nanoTime();
-        long lastInbound = inbound.lastInboundNanos();
+        long now = clock.getAsLong();
+        long lastInbound = this.lastInbound.getAsLong();
         if (pingSentNanos != 0) {
             if (lastInbound - pingSentNanos >= 0) {
                 pingSentNanos = 0; // something arrived after the Ping: alive

@@ -1,0 +1,312 @@
+package dev.framewire.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.framewire.CloseStatus;
+import dev.framewire.ConnectionClosedException;
+import dev.framewire.SendTimeoutException;
+import dev.framewire.internal.FakeWebSocket.Kind;
+import dev.framewire.internal.FakeWebSocket.Send;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The send slots, fragmentation tracking and failure handling of {@link OutboundSender}, with the
+ * JDK's futures completed by hand. The fake counts any send that reaches it while one of its kind
+ * is pending; after every test there must have been none.
+ */
+class OutboundSenderTest {
+
+    private static final Duration SHORT = Duration.ofMillis(20);
+
+    private final FakeWebSocket ws = new FakeWebSocket();
+    private final ConnectionState state = new ConnectionState();
+    private final List<Ending> aborts = new CopyOnWriteArrayList<>();
+
+    /** A sender whose abort only records the ending (the connection stays usable for the test). */
+    private OutboundSender sender(Duration sendTimeout) {
+        return new OutboundSender(ws, state, sendTimeout, aborts::add, Wiring.TAP);
+    }
+
+    /** A sender whose abort ends the connection, as {@code FrameSocket.abortWith} does. */
+    private OutboundSender endingSender(Duration sendTimeout) {
+        return new OutboundSender(ws, state, sendTimeout, how -> {
+            aborts.add(how);
+            state.end(how);
+            ws.abort();
+        }, Wiring.TAP);
+    }
+
+    @AfterEach
+    void theJdkNeverSawTwoPendingSendsOfAKind() {
+        assertEquals(0, ws.overlappingSends(), "a send reached the JDK while another of its kind was pending");
+    }
+
+    /** The call a {@link Background} thread makes. */
+    @FunctionalInterface
+    private interface SendCall {
+        void send() throws IOException;
+    }
+
+    private static Background sending(String name, SendCall call) {
+        return Background.start(name, () -> {
+            call.send();
+            return null;
+        });
+    }
+
+    /** Completes the JDK's future of send {@code index}, and checks that {@code caller} returns. */
+    private void completeFor(int index, Background caller) throws Exception {
+        ws.send(index).complete();
+        caller.result();
+    }
+
+    private void awaitSends(int n) {
+        FakeWebSocket.spinUntil(() -> ws.sendCount() >= n, n + " sends reached the JDK");
+    }
+
+    private static ByteBuffer bytes(int... values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length);
+        for (int v : values) {
+            b.put((byte) v);
+        }
+        return b.flip();
+    }
+
+    @Test
+    void aSecondDataSendWaitsForTheJdkToFinishTheFirst() throws Exception {
+        OutboundSender sender = sender(null);
+        Background first = sending("first", () -> sender.sendText("one", true, true));
+        awaitSends(1);
+        Background second = sending("second", () -> sender.sendBinary(bytes(2), true, true)).parked();
+        assertEquals(1, ws.sendCount(), "the second waits for the slot");
+        completeFor(0, first);
+        awaitSends(2);
+        assertEquals(Kind.BINARY, ws.send(1).kind);
+        assertFalse(second.isDone());
+        completeFor(1, second);
+    }
+
+    @Test
+    void aPingGoesWhileADataSendIsPending() throws Exception {
+        OutboundSender sender = sender(null);
+        Background data = sending("data", () -> sender.sendText("long", true, true));
+        awaitSends(1);
+        Background ping = sending("ping", () -> sender.sendPing(bytes(9)));
+        awaitSends(2);
+        assertEquals(Kind.PING, ws.send(1).kind);
+        completeFor(1, ping);
+        assertTrue(ws.send(0).pending());
+        assertFalse(data.isDone());
+        completeFor(0, data);
+    }
+
+    @Test
+    void anInterruptedSenderKeepsTheSlotUntilTheJdkIsDone() throws Exception {
+        OutboundSender sender = sender(null);
+        Background first = sending("first", () -> sender.sendText("one", true, true));
+        awaitSends(1);
+        first.parked().thread.interrupt();
+        InterruptedIOException interrupted = first.failure(InterruptedIOException.class);
+        assertTrue(interrupted.getMessage().contains("the send goes on in the background"), interrupted.getMessage());
+        assertTrue(ws.send(0).pending(), "the JDK still holds the first send");
+
+        Background second = sending("second", () -> sender.sendText("two", true, true)).parked();
+        assertEquals(1, ws.sendCount(), "the caller stopped waiting, the JDK did not: the slot is still taken");
+        ws.send(0).complete();
+        awaitSends(2);
+        completeFor(1, second);
+        assertTrue(aborts.isEmpty(), "an interrupt is not a failure of the connection");
+    }
+
+    @Test
+    void aTimedOutSendAbortsAsThisSidesDoingAndKeepsTheSlotUntilTheJdkIsDone() throws Exception {
+        OutboundSender sender = sender(SHORT);
+        SendTimeoutException timedOut = assertThrows(SendTimeoutException.class, () -> sender.sendText("stuck", true, true));
+        assertTrue(timedOut.getMessage().startsWith("Sending a text frame did not complete within " + SHORT),
+                timedOut.getMessage());
+        assertEquals(1, aborts.size());
+        Ending aborted = aborts.get(0);
+        assertTrue(aborted.local(), "the send timeout is this side's doing");
+        assertEquals(CloseStatus.ABNORMAL_CLOSURE, aborted.status().code());
+        assertEquals(timedOut.getMessage(), aborted.message());
+
+        // The JDK still holds the send: the next one may not reach it.
+        SendTimeoutException waited = assertThrows(SendTimeoutException.class, () -> sender.sendBinary(bytes(1), true, true));
+        assertTrue(waited.getMessage().startsWith("Sending the previous send did not complete"), waited.getMessage());
+        assertEquals(1, ws.sendCount());
+
+        ws.send(0).complete();
+        ws.autoComplete(true);
+        sender.sendBinary(bytes(1), true, true);
+        assertEquals(2, ws.sendCount(), "the slot came back with the JDK's completion");
+    }
+
+    @Test
+    void aSendThatTimesOutAfterTheEndIsReportedAsTheEnd() throws Exception {
+        OutboundSender sender = endingSender(SHORT);
+        assertThrows(SendTimeoutException.class, () -> sender.sendText("stuck", true, true));
+        assertTrue(state.ending().local());
+        assertTrue(ws.send(0).future.isCompletedExceptionally(), "the abort failed the stuck send, and freed the slot");
+        ConnectionClosedException closed = assertThrows(ConnectionClosedException.class, () -> sender.sendText("more", true, true));
+        assertTrue(closed.initiatedLocally());
+        assertEquals(1, ws.sendCount());
+    }
+
+    @Test
+    void aFailedJdkSendAbortsAndReportsTheEnd() throws Exception {
+        OutboundSender sender = endingSender(null);
+        Background send = sending("send", () -> sender.sendBinary(bytes(1, 2), true, true));
+        awaitSends(1);
+        IOException broken = new IOException("Broken pipe");
+        ws.send(0).fail(broken);
+        ConnectionClosedException closed = send.failure(ConnectionClosedException.class);
+        assertSame(broken, closed.getCause());
+        assertFalse(closed.initiatedLocally(), "the connection failed under us");
+        assertEquals(CloseStatus.ABNORMAL_CLOSURE, closed.closeStatus().code());
+        assertEquals(1, aborts.size());
+        assertFalse(aborts.get(0).local());
+        assertTrue(ws.aborted());
+        assertThrows(ConnectionClosedException.class, () -> sender.sendPing(bytes(1)), "and nothing more goes");
+    }
+
+    @Test
+    void aJdkSendFailingAfterThePeersCloseReportsThatEnding() throws Exception {
+        OutboundSender sender = endingSender(null);
+        Background send = sending("send", () -> sender.sendText("late", true, true));
+        awaitSends(1);
+        Ending peer = new Ending(new CloseStatus(1001, "going away"), "The peer closed the connection", null, false);
+        state.end(peer);
+        ws.send(0).fail(new IOException("Output closed"));
+        ConnectionClosedException closed = send.failure(ConnectionClosedException.class);
+        assertEquals(new CloseStatus(1001, "going away"), closed.closeStatus());
+        assertTrue(aborts.isEmpty(), "the JDK is answering the peer's Close: no abort");
+    }
+
+    @Test
+    void fragmentationIsTrackedAndMistakesSayWhatToDo() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        sender.sendText("a", false, false);
+        IllegalStateException binaryInText = assertThrows(IllegalStateException.class,
+                () -> sender.sendBinary(bytes(1), false, false));
+        assertEquals("Cannot send a binary frame inside an unfinished text message: finish it first with"
+                + " sendFrame(text, true)", binaryInText.getMessage());
+        IllegalStateException wholeInText = assertThrows(IllegalStateException.class, () -> sender.sendText("b", true, true));
+        assertEquals("Cannot send a whole text message inside an unfinished text message: finish it first with"
+                + " sendFrame(text, true)", wholeInText.getMessage());
+        sender.sendPing(bytes(1)); // control frames go between fragments
+        sender.sendText("b", true, false);
+
+        sender.sendBinary(bytes(1), false, false);
+        IllegalStateException textInBinary = assertThrows(IllegalStateException.class, () -> sender.sendText("x", false, false));
+        assertEquals("Cannot send a text frame inside an unfinished binary message: finish it first with"
+                + " sendFrame(bytes, true)", textInBinary.getMessage());
+        IllegalStateException wholeInBinary = assertThrows(IllegalStateException.class,
+                () -> sender.sendBinary(bytes(2), true, true));
+        assertEquals("Cannot send a whole binary message inside an unfinished binary message: finish it first with"
+                + " sendFrame(bytes, true)", wholeInBinary.getMessage());
+        sender.sendBinary(bytes(2), true, false);
+        sender.sendText("whole", true, true);
+
+        assertEquals(List.of("TEXT \"a\" more", "PING 1 bytes", "TEXT \"b\" last", "BINARY 1 bytes more",
+                "BINARY 1 bytes last", "TEXT \"whole\" last"), ws.sends().stream().map(Send::toString).toList(),
+                "refused sends never reached the JDK, and gave their slot back");
+    }
+
+    @Test
+    void aHighSurrogateAtTheEndOfAFragmentWaitsForItsLowSurrogate() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        sender.sendText("ab\uD83D", false, false);
+        assertEquals("ab", ws.send(0).text, "the JDK would refuse half a pair");
+        IllegalArgumentException notLow = assertThrows(IllegalArgumentException.class, () -> sender.sendText("c", true, false));
+        assertEquals("The previous text frame ended with a high surrogate (U+D83D); this frame must start with its"
+                + " low surrogate, but starts with U+0063", notLow.getMessage());
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> sender.sendText("", true, false));
+        assertTrue(empty.getMessage().endsWith("but starts with nothing"), empty.getMessage());
+        sender.sendText("\uDE00c", true, false); // the refusals changed nothing
+        assertEquals("\uD83D\uDE00c", ws.send(1).text);
+        assertEquals(2, ws.sendCount());
+    }
+
+    @Test
+    void unpairedSurrogatesAreRefusedBeforeAnythingIsSent() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        IllegalArgumentException lowAlone = assertThrows(IllegalArgumentException.class,
+                () -> sender.sendText("a\uDE00b", true, true));
+        assertTrue(lowAlone.getMessage().startsWith("Text has an unpaired surrogate at index 1 (U+DE00)"), lowAlone.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> sender.sendText("a\uD83D", true, false),
+                "a final frame may not end in a high surrogate");
+        assertEquals(0, ws.sendCount());
+        sender.sendText("fine", true, true);
+        assertEquals(1, ws.sendCount(), "the refusals gave the slot back");
+    }
+
+    @Test
+    void nothingButTheOneCloseGoesAfterAClose() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        sender.sendClose(1000, "bye");
+        assertEquals(ConnectionState.Phase.CLOSE_SENT, state.phase());
+        ConnectionClosedException text = assertThrows(ConnectionClosedException.class, () -> sender.sendText("x", true, true));
+        assertTrue(text.getMessage().startsWith("A Close (" + new CloseStatus(1000, "bye") + ") was already sent"),
+                text.getMessage());
+        assertTrue(text.initiatedLocally());
+        assertThrows(ConnectionClosedException.class, () -> sender.sendPing(bytes(1)));
+        assertThrows(ConnectionClosedException.class, () -> sender.sendPong(bytes(1)));
+        assertThrows(ConnectionClosedException.class, () -> sender.sendClose(1000, "again"));
+        assertFalse(sender.trySendPing(bytes(1)));
+        assertEquals(1, ws.sendCount());
+        assertEquals(Kind.CLOSE, ws.send(0).kind);
+        assertEquals(1000, ws.send(0).code);
+        assertEquals("bye", ws.send(0).text);
+    }
+
+    @Test
+    void aCloseMayGoWhileADataSendIsPending() throws Exception {
+        OutboundSender sender = sender(null);
+        Background data = sending("data", () -> sender.sendText("pending", true, true));
+        awaitSends(1);
+        sender.startClose(new CloseStatus(1000, ""));
+        assertEquals(Kind.CLOSE, ws.send(1).kind);
+        completeFor(0, data);
+    }
+
+    @Test
+    void theKeepalivesPingIsSkippedWhileAPingOrPongIsPending() throws Exception {
+        OutboundSender sender = sender(null);
+        assertTrue(sender.trySendPing(bytes(1)));
+        assertFalse(sender.trySendPing(bytes(2)), "the control slot is taken until the JDK is done");
+        ws.send(0).complete();
+        assertTrue(sender.trySendPing(bytes(3)));
+        assertEquals(2, ws.sendCount());
+    }
+
+    @Test
+    void sendPingWithinGivesUpWithoutClosingTheConnection() throws Exception {
+        OutboundSender sender = sender(null);
+        assertFalse(sender.sendPingWithin(bytes(1), 0), "not written in time");
+        assertTrue(aborts.isEmpty());
+        assertFalse(sender.sendPingWithin(bytes(2), 0), "the slot is still the first Ping's");
+        assertEquals(1, ws.sendCount());
+        ws.send(0).complete();
+        ws.autoComplete(true);
+        assertTrue(sender.sendPingWithin(bytes(3), 1_000_000_000L));
+        assertInstanceOf(Send.class, ws.send(1));
+    }
+}

@@ -1,0 +1,71 @@
+package dev.framewire.internal;
+
+import dev.framewire.CloseStatus;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One connection's internals wired as {@code FrameSocket} wires them, on a {@link FakeWebSocket}
+ * instead of the JDK's: the listener is opened at once, so the queue's demand is requested.
+ * {@link #abort} and {@link #close} do what the facade's {@code abortWith} and {@code close()}
+ * do, without the wait for the peer's Close.
+ */
+final class Wiring {
+
+    static final WireTap TAP = new WireTap(URI.create("ws://127.0.0.1/"));
+
+    final ConnectionState state = new ConnectionState();
+    final FakeWebSocket ws = new FakeWebSocket().autoComplete(true);
+    final FrameQueue queue;
+    final PingTracker pings = new PingTracker();
+    final InboundListener listener;
+    final OutboundSender sender;
+    final InboundReader<MessageAssemblerTest.Part, Object> reader;
+    final List<Ending> aborts = new CopyOnWriteArrayList<>();
+
+    Wiring(int capacity, boolean pongAutoConsume, boolean deliverPings, long maxMessageSize) {
+        queue = new FrameQueue(capacity, state);
+        listener = new InboundListener(queue, state, pings, pongAutoConsume, deliverPings, TAP);
+        sender = new OutboundSender(ws, state, null, this::abort, TAP);
+        reader = new InboundReader<>(queue, state, sender, MessageAssemblerTest.RESULTS, null, maxMessageSize);
+        listener.onOpen(ws);
+    }
+
+    /** With the defaults: Pongs consumed, Pings not delivered. */
+    Wiring(int capacity, long maxMessageSize) {
+        this(capacity, true, false, maxMessageSize);
+    }
+
+    /** As {@code FrameSocket.abortWith}. */
+    void abort(Ending how) {
+        aborts.add(how);
+        listener.finish(how);
+        ws.abort();
+    }
+
+    /** As {@code FrameSocket.close()} when the peer's Close does not come: the first steps, then the last. */
+    void close() {
+        if (state.advance(ConnectionState.Phase.OPEN, ConnectionState.Phase.CLOSING) == null) {
+            return;
+        }
+        queue.discardAll();
+        try {
+            sender.startClose(new CloseStatus(1000, ""));
+        } catch (IOException closingAlready) {
+            // A Close went out before, or the connection ended.
+        }
+        if (state.ending() == null) {
+            abort(Ending.localAbort("closed in a test", null));
+        }
+        state.advance(ConnectionState.Phase.CLOSING, ConnectionState.Phase.CLOSED);
+        reader.dropHeldParts();
+    }
+
+    /** {@return what the queue holds plus the demand the JDK still owes} */
+    long heldPlusOutstanding() {
+        return queue.held() + ws.outstanding();
+    }
+}
