@@ -140,20 +140,16 @@ public final class FrameQueue {
      * after the phase moved to one that drops data: what arrives later is dropped by {@link #add}.
      */
     public void discardAll() {
-        List<Inbound> drained = new ArrayList<>();
-        items.drainTo(drained);
-        int dropped = 0;
-        for (Inbound item : drained) {
-            if (item.keepWhenDiscarding()) {
-                items.offer(item);
-            } else {
-                item.discard();
-                dropped++;
-            }
+        // Removed in place, under the queue's lock: the peer's CLOSE and the end marker keep their
+        // order even if the listener adds them while this runs (draining and re-adding could not).
+        List<Inbound> dropped = new ArrayList<>();
+        items.removeIf(item -> !item.keepWhenDiscarding() && dropped.add(item));
+        for (Inbound item : dropped) {
+            item.discard();
         }
-        held.addAndGet(-dropped);
-        if (dropped > 0) {
-            replenish(dropped);
+        held.addAndGet(-dropped.size());
+        if (!dropped.isEmpty()) {
+            replenish(dropped.size());
         }
     }
 }

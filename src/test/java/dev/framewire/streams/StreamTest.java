@@ -275,10 +275,14 @@ class StreamTest {
     @Test
     void aConnectionThatDropsMidMessageGivesEveryByteThenTheEnd() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
+            // Not right behind the 101: a message followed at once by the end of TCP, in the same
+            // read as the 101, is lost by the JDK itself (docs/jdk-defects.md).
+            c.readFrame();
             c.sendBinaryFrame(new byte[] {1, 2}, false);
             c.sendContinuation(new byte[] {3}, false);
             c.closeTcp();
         }); FrameSocket ws = FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri())) {
+            ws.sendText("go");
             MessageStream in = ws.readMessageStream();
             assertEquals(1, in.read());
             assertEquals(2, in.read());
