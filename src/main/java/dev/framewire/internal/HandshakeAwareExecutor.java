@@ -25,10 +25,12 @@ import java.util.function.Supplier;
  *     buffers). A buffer offered after the drain is never read by anyone: a message that arrived
  *     with the 101 loses 16 KiB. Run inline, the whole response phase happens on the selector
  *     thread <em>between</em> its first and its second buffer, so the common-pool thread starts
- *     the drain while the selector thread still has buffers to offer: 12 to 25 % of such
+ *     the drain while the selector thread still has buffers to offer: 10 to 26 % of such
  *     connections lost data. Run on a pool, the selector thread offers its remaining buffers
- *     while the pool thread is still parsing, and the JDK's own default rate (about 1 %)
- *     remains. See docs/jdk-defects.md.</li>
+ *     while the pool thread is still parsing, and the JDK's own default rate (1 to 8 %)
+ *     remains. No executor can do better: the drain runs on the common pool, and nothing tells
+ *     an executor when the selector thread has offered its whole read. See
+ *     docs/jdk-defects.md.</li>
  * <li>After the handshake, {@code WebSocketImpl} uses the executor only to hand received parts
  *     from the transport to the listener. Inline, that saves a thread hop per part and keeps the
  *     transport from reading on before the listener asked for more, which closes another JDK race
