@@ -45,7 +45,10 @@ import java.util.function.Supplier;
  * the pool for that moment; that costs a thread hop and reopens the vanished-peer race for the
  * moment, nothing else: the JDK keeps the order of a connection's tasks with either executor.
  * The count belongs to this executor, which belongs to the one shared client; nothing else in
- * the JVM sees it.
+ * the JVM sees it. A handshake whose future never completed would leave the pool in use, which
+ * is the JDK's default behaviour, not an error; it does not happen, since framewire always sets
+ * a connect timeout and the JDK applies it to the whole opening handshake (the request timeout
+ * that {@code OpeningHandshake} sets).
  *
  * <p>The pool grows on demand and lets idle threads go after {@link #KEEP_ALIVE_SECONDS}, like
  * the JDK's default executor; its threads are daemons named {@code framewire-http-N}.
