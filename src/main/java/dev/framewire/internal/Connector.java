@@ -71,7 +71,7 @@ public final class Connector {
             builder.subprotocols(subprotocols.get(0),
                     subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
         }
-        CompletableFuture<WebSocket> opening = builder.buildAsync(uri, listener);
+        CompletableFuture<WebSocket> opening = SharedHttpClient.startHandshake(client, () -> builder.buildAsync(uri, listener));
         try {
             return opening.get(Checks.toNanosSaturated(connectTimeout.plus(SAFETY_MARGIN)), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
