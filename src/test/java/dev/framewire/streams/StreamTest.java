@@ -181,6 +181,27 @@ class StreamTest {
         }
     }
 
+    /** The server cuts the UTF-8 of a text message at every byte: inside every multi-byte character. */
+    @Test
+    void receivedTextCutInsideEveryCharacterReadsWhole() throws Exception {
+        String text = "aé€😀".repeat(3);
+        byte[] utf8 = text.getBytes(UTF_8);
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readFrame();
+            for (int i = 0; i < utf8.length; i++) {
+                c.sendFrame(i == 0 ? ScriptedConnection.TEXT : ScriptedConnection.CONTINUATION, i == utf8.length - 1,
+                        new byte[] {utf8[i]});
+            }
+            c.awaitClientClosed(LINGER);
+        }); FrameSocket ws = FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri())) {
+            ws.sendText("go");
+            try (MessageStream in = ws.readMessageStream()) {
+                assertEquals(text, readAll(in.reader()));
+            }
+            ws.abort();
+        }
+    }
+
     @Test
     void aBinaryStreamHasNoReader() throws IOException {
         try (FrameSocket ws = connect()) {
