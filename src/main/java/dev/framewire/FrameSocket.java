@@ -76,6 +76,12 @@ import java.util.concurrent.TimeoutException;
  * {@link Builder#pongAutoConsume(boolean)} says otherwise; Pings are answered by the JDK and not
  * delivered unless {@link Builder#deliverPings(boolean)} asks for them.
  *
+ * <h2>Streams</h2>
+ * A message of any size can be sent with {@link #sendStream()} or {@link #sendWriter()} and read
+ * with {@link #readMessageStream()}, part by part, in memory bounded by the receive queue and
+ * one send buffer. While a send stream is open, other data sends throw
+ * {@link IllegalStateException}; while a {@link MessageStream} is unfinished, other reads do.
+ *
  * <h2>Closing</h2>
  * When the peer's Close arrives, its status is recorded ({@link #closeStatus()}), the JDK answers
  * it with the same code, and {@code readFrame} returns it once as a {@link Opcode#CLOSE} frame;
