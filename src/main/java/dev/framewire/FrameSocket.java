@@ -6,6 +6,7 @@ import dev.framewire.internal.CloseCodes;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.Connector;
 import dev.framewire.internal.ConnectionState.Phase;
+import dev.framewire.internal.Durations;
 import dev.framewire.internal.Ending;
 import dev.framewire.internal.FrameQueue;
 import dev.framewire.internal.InboundListener;
@@ -339,13 +340,13 @@ public final class FrameSocket implements AutoCloseable {
         try {
             long start = System.nanoTime();
             if (!sender.sendPingWithin(ping.payload(), Math.max(0, deadline - start))) {
-                throw new ReadTimeoutException("The Ping could not even be written within " + timeout
+                throw new ReadTimeoutException("The Ping could not even be written within " + Durations.format(timeout)
                         + " (is the peer reading?)", timeout);
             }
             long arrived = ping.pong().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             return Duration.ofNanos(arrived - start);
         } catch (TimeoutException e) {
-            throw new ReadTimeoutException("No Pong arrived within " + timeout, timeout);
+            throw new ReadTimeoutException("No Pong arrived within " + Durations.format(timeout), timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("Interrupted while waiting for a Pong");
@@ -568,7 +569,7 @@ public final class FrameSocket implements AutoCloseable {
             // the peer's Close if it owes one; aborting then could cut that answer off.
             if (!ended) {
                 abortWith(Ending.localAbort("This side closed the connection; the peer's Close did not arrive within "
-                        + closeTimeout + ", so the connection was aborted", null));
+                        + Durations.format(closeTimeout) + ", so the connection was aborted", null));
             }
             state.advance(Phase.CLOSING, Phase.CLOSED);
             reader.dropHeldParts();
