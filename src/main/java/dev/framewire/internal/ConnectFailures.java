@@ -51,9 +51,15 @@ final class ConnectFailures {
             }
             return refusal(response, HttpRefusals.explain(uri, status, response.headers(), refused.getMessage()), refused);
         }
+        if (cause instanceof HttpConnectTimeoutException && proxy.isPresent()) {
+            // The JDK counts the proxy's answer to CONNECT as part of connecting.
+            return new WebSocketException("Opening " + uri + via + " did not complete within "
+                    + Durations.format(connectTimeout) + " (the connect timeout covers the TCP connect, the proxy's"
+                    + " CONNECT tunnel, TLS and the upgrade together): the proxy could not be reached, or did not"
+                    + " answer CONNECT in time", cause);
+        }
         if (cause instanceof HttpConnectTimeoutException) {
-            return new WebSocketException("Could not connect to " + proxy.orElse(hostAndPort(uri))
-                    + (proxy.isPresent() ? " (the proxy for " + uri + ")" : " (" + uri + ")") + " within "
+            return new WebSocketException("Could not connect to " + hostAndPort(uri) + " (" + uri + ") within "
                     + Durations.format(connectTimeout) + " (the connect timeout): is the host reachable, or does"
                     + " a firewall drop the packets?", cause);
         }
