@@ -6,6 +6,7 @@ import dev.framewire.internal.CloseCodes;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.Connector;
 import dev.framewire.internal.ConnectionState.Phase;
+import dev.framewire.internal.Durations;
 import dev.framewire.internal.Ending;
 import dev.framewire.internal.FrameQueue;
 import dev.framewire.internal.InboundListener;
@@ -15,6 +16,7 @@ import dev.framewire.internal.OutboundSender;
 import dev.framewire.internal.PingTracker;
 import dev.framewire.internal.SharedHttpClient;
 import dev.framewire.internal.TextSendWriter;
+import dev.framewire.internal.Uris;
 import dev.framewire.internal.Utf8;
 import dev.framewire.internal.WireTap;
 
@@ -110,8 +112,11 @@ public final class FrameSocket implements AutoCloseable {
     private final PingTracker pings;
     private final Duration closeTimeout;
 
-    private FrameSocket(Builder b, URI uri) throws IOException {
-        this.uri = uri;
+    private FrameSocket(Builder b, URI uriAsGiven) throws IOException {
+        // Credentials in the URI become the Authorization header; the URI is kept, shown and
+        // handed to the JDK without them.
+        this.uri = Uris.withoutUserInfo(uriAsGiven);
+        List<Map.Entry<String, String>> headers = Uris.withCredentials(b.headers, uriAsGiven);
         this.closeTimeout = b.closeTimeout;
         this.state = new ConnectionState();
         this.queue = new FrameQueue(b.maxQueuedParts, state);
@@ -119,7 +124,7 @@ public final class FrameSocket implements AutoCloseable {
         WireTap tap = new WireTap(uri);
         this.inbound = new InboundListener(queue, state, pings, b.pongAutoConsume, b.deliverPings, tap);
         HttpClient client = b.httpClient != null ? b.httpClient : SharedHttpClient.get();
-        this.webSocket = Connector.open(client, uri, b.headers, b.subprotocols, b.connectTimeout, inbound, tap);
+        this.webSocket = Connector.open(client, uri, headers, b.subprotocols, b.connectTimeout, inbound, tap);
         this.sender = new OutboundSender(webSocket, state, b.sendTimeout, this::abortWith, tap);
         this.reader = new InboundReader<>(queue, state, sender, PublicValues.INSTANCE, b.readTimeout, b.maxMessageSize);
         if (b.keepAliveInterval != null) {
@@ -345,13 +350,13 @@ public final class FrameSocket implements AutoCloseable {
         try {
             long start = System.nanoTime();
             if (!sender.sendPingWithin(ping.payload(), Math.max(0, deadline - start))) {
-                throw new ReadTimeoutException("The Ping could not even be written within " + timeout
+                throw new ReadTimeoutException("The Ping could not even be written within " + Durations.format(timeout)
                         + " (is the peer reading?)", timeout);
             }
             long arrived = ping.pong().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             return Duration.ofNanos(arrived - start);
         } catch (TimeoutException e) {
-            throw new ReadTimeoutException("No Pong arrived within " + timeout, timeout);
+            throw new ReadTimeoutException("No Pong arrived within " + Durations.format(timeout), timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("Interrupted while waiting for a Pong");
@@ -534,7 +539,7 @@ public final class FrameSocket implements AutoCloseable {
         return webSocket.getSubprotocol();
     }
 
-    /** {@return the URI this socket connected to} */
+    /** {@return the URI this socket connected to, without user-info (credentials are never kept here)} */
     public URI uri() {
         return uri;
     }
@@ -574,7 +579,7 @@ public final class FrameSocket implements AutoCloseable {
             // the peer's Close if it owes one; aborting then could cut that answer off.
             if (!ended) {
                 abortWith(Ending.localAbort("This side closed the connection; the peer's Close did not arrive within "
-                        + closeTimeout + ", so the connection was aborted", null));
+                        + Durations.format(closeTimeout) + ", so the connection was aborted", null));
             }
             state.advance(Phase.CLOSING, Phase.CLOSED);
             reader.dropHeldParts();
@@ -849,22 +854,30 @@ public final class FrameSocket implements AutoCloseable {
          * Opens a connection with these settings, blocking until the opening handshake
          * completes.
          *
+         * <p>Credentials in the URI ({@code wss://user:password@host/}, percent-encoded where
+         * needed) are sent as a Basic {@code Authorization} header of the upgrade request, as
+         * browsers and curl do; over {@code ws://} that header crosses the network in clear text.
+         * They are never shown: {@link FrameSocket#uri()}, {@code toString()}, exception messages
+         * and the log all use the URI without them, and the JDK never sees them.
+         *
          * @param uri a {@code ws://} or {@code wss://} URI with a host and without a fragment
          * @return the open connection
-         * @throws IllegalArgumentException if {@code uri} is not such a URI
+         * @throws IllegalArgumentException if {@code uri} is not such a URI, or carries credentials
+         *                                  while an {@code Authorization} header was set too
          * @throws NullPointerException     if {@code uri} is {@code null}
-         * @throws HandshakeException       if the server answered but refused the upgrade
+         * @throws HandshakeException       if the server (or a proxy) answered but refused the upgrade
          * @throws WebSocketException       if no connection could be made (refused, timeout, TLS)
          * @throws InterruptedIOException   if the thread was interrupted while waiting
          * @throws IOException              for any other I/O failure
          */
         public FrameSocket connect(URI uri) throws IOException {
             Checks.requireNonNull(uri, "uri");
+            URI shown = Uris.withoutUserInfo(uri); // never a password in a message
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             Checks.requireArgument(scheme.equals("ws") || scheme.equals("wss"),
-                    "Expected a ws:// or wss:// URI: %s", uri);
-            Checks.requireArgument(uri.getHost() != null, "Expected a URI with a host: %s", uri);
-            Checks.requireArgument(uri.getRawFragment() == null, "Expected a URI without a fragment: %s", uri);
+                    "Expected a ws:// or wss:// URI: %s", shown);
+            Checks.requireArgument(uri.getHost() != null, "Expected a URI with a host: %s", shown);
+            Checks.requireArgument(uri.getRawFragment() == null, "Expected a URI without a fragment: %s", shown);
             return new FrameSocket(this, uri);
         }
 

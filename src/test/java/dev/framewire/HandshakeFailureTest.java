@@ -13,9 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.framewire.testing.Ports;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -98,10 +97,7 @@ class HandshakeFailureTest {
 
     @Test
     void aClosedPortIsAConnectionFailureNotARefusedHandshake() throws IOException {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = Ports.closed();
         URI uri = URI.create("ws://127.0.0.1:" + port + "/echo");
         WebSocketException e = assertThrows(WebSocketException.class,
                 () -> FrameSocket.newBuilder().connectTimeout(CONNECT).connect(uri).close());
@@ -112,9 +108,7 @@ class HandshakeFailureTest {
 
     @Test
     void aServerThatAcceptsButNeverAnswersTimesOutAfterTheConnectTimeout() throws IOException {
-        // The kernel completes TCP connections into the backlog; nobody ever reads or answers.
-        try (ServerSocket silent = new ServerSocket()) {
-            silent.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        try (ServerSocket silent = Ports.silent()) {
             URI uri = URI.create("ws://127.0.0.1:" + silent.getLocalPort() + "/echo");
             WebSocketException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
                     () -> assertThrows(WebSocketException.class,

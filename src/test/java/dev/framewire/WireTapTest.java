@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.framewire.testing.EchoServerExtension;
+import dev.framewire.testing.LogRecorder;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,36 +26,17 @@ class WireTapTest {
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();
-    private final Logger julLogger = Logger.getLogger("dev.framewire"); // held: JUL keeps loggers weakly
-    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-    private final Handler recorder = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    private Level previousLevel;
+    private final LogRecorder log = new LogRecorder();
+    private final List<LogRecord> records = log.records();
 
     @BeforeEach
     void listen() {
-        previousLevel = julLogger.getLevel();
-        julLogger.setLevel(Level.FINEST);
-        recorder.setLevel(Level.ALL);
-        julLogger.addHandler(recorder);
+        log.start();
     }
 
     @AfterEach
     void stopListening() {
-        julLogger.removeHandler(recorder);
-        julLogger.setLevel(previousLevel);
+        log.stop();
         System.clearProperty("dev.framewire.logPayloads");
     }
 

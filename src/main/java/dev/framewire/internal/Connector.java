@@ -1,16 +1,11 @@
 package dev.framewire.internal;
 
-import dev.framewire.HandshakeException;
-import dev.framewire.WebSocketException;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLException;
 
 /**
  * The opening handshake: builds the JDK WebSocket, waits for it, and turns the JDK's failures
@@ -37,17 +31,18 @@ public final class Connector {
     }
 
     /**
-     * Opens a WebSocket, blocking until the handshake completes or fails.
+     * Opens a WebSocket, blocking until the handshake completes or fails. {@code uri} must be
+     * free of user-info (see {@link Uris}): it goes into messages and to the JDK.
      *
-     * @throws HandshakeException     the server answered, but did not upgrade
-     * @throws WebSocketException     the connection could not be made (refused, timed out, TLS)
+     * @throws dev.framewire.HandshakeException the server (or a proxy) answered, but did not upgrade
+     * @throws dev.framewire.WebSocketException the connection could not be made (refused, timed out, TLS)
      * @throws InterruptedIOException the thread was interrupted while waiting
      */
     public static WebSocket open(HttpClient client, URI uri, List<Map.Entry<String, String>> headers,
                                  List<String> subprotocols, Duration connectTimeout,
                                  WebSocket.Listener listener, WireTap tap) throws IOException {
         tap.debug("Connecting" + (subprotocols.isEmpty() ? "" : ", offering subprotocols " + subprotocols)
-                + ", connect timeout " + connectTimeout);
+                + ", connect timeout " + Durations.format(connectTimeout));
         long start = System.nanoTime();
         try {
             WebSocket webSocket = handshake(client, uri, headers, subprotocols, connectTimeout, listener);
@@ -80,9 +75,10 @@ public final class Connector {
             throw new InterruptedIOException("Interrupted while opening " + uri);
         } catch (TimeoutException e) {
             giveUp(opening);
-            throw new WebSocketException("Opening " + uri + " did not complete within " + connectTimeout, e);
+            String via = ProxyRoute.of(client, uri).map(p -> " through the proxy " + p).orElse("");
+            throw ConnectFailures.timedOut(uri, via, !via.isEmpty(), connectTimeout, e);
         } catch (ExecutionException e) {
-            throw translate(uri, connectTimeout, e.getCause());
+            throw ConnectFailures.translate(client, uri, connectTimeout, e.getCause());
         }
     }
 
@@ -90,37 +86,5 @@ public final class Connector {
     private static void giveUp(CompletableFuture<WebSocket> opening) {
         opening.cancel(true);
         opening.thenAccept(WebSocket::abort);
-    }
-
-    private static <T extends Throwable> T find(Class<T> type, Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
-    }
-
-    private static IOException translate(URI uri, Duration connectTimeout, Throwable failure) {
-        Throwable cause = Completions.unwrap(failure);
-        if (cause instanceof WebSocketHandshakeException refused) {
-            HttpResponse<?> response = refused.getResponse();
-            return new HandshakeException(response.statusCode(), response.headers(),
-                    "The server refused the WebSocket upgrade of " + uri + ": HTTP " + response.statusCode()
-                            + (refused.getMessage() != null ? " (" + refused.getMessage() + ")" : ""),
-                    refused);
-        }
-        if (cause instanceof HttpTimeoutException) {
-            return new WebSocketException("Opening " + uri + " did not complete within " + connectTimeout, cause);
-        }
-        SSLException tls = find(SSLException.class, cause);
-        if (tls != null) {
-            // The JDK may wrap the TLS failure in an IOException or two; name the real failure.
-            return new WebSocketException("TLS handshake with " + uri + " failed: " + tls.getMessage(), cause);
-        }
-        if (cause instanceof IllegalArgumentException iae) {
-            throw new IllegalArgumentException(iae.getMessage(), iae);
-        }
-        return new WebSocketException("Could not open " + uri + ": " + cause, cause);
     }
 }

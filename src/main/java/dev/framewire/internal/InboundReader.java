@@ -217,7 +217,7 @@ public final class InboundReader<F, M> {
                 throw interrupted();
             }
             if (item == null) {
-                throw new ReadTimeoutException("Nothing arrived within " + limit, limit);
+                throw new ReadTimeoutException("Nothing arrived within " + Durations.format(limit), limit);
             }
             if (skippingRest && item.isData()) { // the rest of a message whose stream was closed early
                 item.discard();

@@ -75,8 +75,8 @@ public final class KeepAlive implements Runnable {
             if (lastInbound - pingSentNanos >= 0) {
                 pingSentNanos = 0; // something arrived after the Ping: alive
             } else if (now - pingSentNanos >= timeoutNanos) {
-                String message = "Keepalive: nothing arrived within " + timeout + " of a Ping sent after "
-                        + interval + " without traffic; the connection was aborted";
+                String message = "Keepalive: nothing arrived within " + Durations.format(timeout) + " of a Ping sent after "
+                        + Durations.format(interval) + " without traffic; the connection was aborted";
                 abort.accept(Ending.localAbort(message, new WebSocketException(message)));
                 return;
             }

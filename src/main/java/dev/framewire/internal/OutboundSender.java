@@ -400,7 +400,7 @@ public final class OutboundSender {
     }
 
     private SendTimeoutException timedOut(String what) {
-        String message = "Sending " + what + " did not complete within " + sendTimeout
+        String message = "Sending " + what + " did not complete within " + Durations.format(sendTimeout)
                 + " (is the peer reading?); the connection was aborted";
         abort.accept(Ending.localAbort(message, null));
         return new SendTimeoutException(message, sendTimeout);

@@ -127,7 +127,7 @@ class KeepAliveTest {
         Ending how = aborts.get(0);
         assertTrue(how.local(), "the keepalive is this side's doing");
         assertEquals(CloseStatus.ABNORMAL_CLOSURE, how.status().code());
-        assertTrue(how.message().startsWith("Keepalive: nothing arrived within " + Duration.ofNanos(TIMEOUT)), how.message());
+        assertTrue(how.message().startsWith("Keepalive: nothing arrived within " + Durations.format(Duration.ofNanos(TIMEOUT))), how.message());
         assertInstanceOf(WebSocketException.class, how.cause());
         assertEquals(1, pingsSent(), "and no second Ping");
     }

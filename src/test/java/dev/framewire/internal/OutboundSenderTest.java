@@ -136,7 +136,7 @@ class OutboundSenderTest {
     void aTimedOutSendAbortsAsThisSidesDoingAndKeepsTheSlotUntilTheJdkIsDone() throws Exception {
         OutboundSender sender = sender(SHORT);
         SendTimeoutException timedOut = assertThrows(SendTimeoutException.class, () -> sender.sendText("stuck", true, true));
-        assertTrue(timedOut.getMessage().startsWith("Sending a text frame did not complete within " + SHORT),
+        assertTrue(timedOut.getMessage().startsWith("Sending a text frame did not complete within " + Durations.format(SHORT)),
                 timedOut.getMessage());
         assertEquals(1, aborts.size());
         Ending aborted = aborts.get(0);

@@ -11,6 +11,7 @@ import dev.framewire.ConnectionClosedException;
 import dev.framewire.FrameSocket;
 import dev.framewire.MessageTooLargeException;
 import dev.framewire.SendTimeoutException;
+import dev.framewire.internal.Durations;
 import dev.framewire.testing.ScriptedServer;
 
 import java.io.InterruptedIOException;
@@ -90,7 +91,7 @@ class SendTimeoutTest {
 
             assertEquals(SEND_TIMEOUT, timedOut.timeout());
             String message = timedOut.getMessage();
-            assertTrue(message.contains("did not complete within " + SEND_TIMEOUT), message);
+            assertTrue(message.contains("did not complete within " + Durations.format(SEND_TIMEOUT)), message);
             assertTrue(message.contains("aborted"), message);
             assertTrue(lastSend.compareTo(SEND_TIMEOUT) >= 0, "the send gave up early: " + lastSend);
             assertTrue(lastSend.compareTo(SEND_TIMEOUT.plus(WAIT)) < 0, "the send gave up late: " + lastSend);

@@ -2,6 +2,7 @@ package dev.framewire.testing;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -139,12 +140,36 @@ public final class JettyEchoServer implements AutoCloseable {
      * @throws Exception if Jetty fails to start, or cannot read the key store
      */
     public static JettyEchoServer startTls(SelfSignedCertificate certificate) throws Exception {
+        return start(new JettyEchoServer(serverTls(certificate)));
+    }
+
+    /**
+     * Starts a server like {@link #startTls(SelfSignedCertificate)} that also demands a client
+     * certificate (mutual TLS) and accepts only the ones in {@code clientTrustStore}.
+     *
+     * @param certificate      the server's certificate and key
+     * @param clientTrustStore a PKCS12 trust store with the client certificates to accept
+     * @param password         that trust store's password
+     * @return the running server; close it when done
+     * @throws Exception if Jetty fails to start, or cannot read a key store
+     */
+    public static JettyEchoServer startMutualTls(SelfSignedCertificate certificate, Path clientTrustStore,
+            String password) throws Exception {
+        SslContextFactory.Server ssl = serverTls(certificate);
+        ssl.setNeedClientAuth(true);
+        ssl.setTrustStorePath(clientTrustStore.toString());
+        ssl.setTrustStoreType("PKCS12");
+        ssl.setTrustStorePassword(password);
+        return start(new JettyEchoServer(ssl));
+    }
+
+    private static SslContextFactory.Server serverTls(SelfSignedCertificate certificate) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStorePath(certificate.keyStore().toString());
         ssl.setKeyStoreType("PKCS12");
         ssl.setKeyStorePassword(certificate.password());
         ssl.setKeyManagerPassword(certificate.password());
-        return start(new JettyEchoServer(ssl));
+        return ssl;
     }
 
     private static JettyEchoServer start(JettyEchoServer echo) throws Exception {

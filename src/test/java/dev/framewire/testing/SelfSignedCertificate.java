@@ -2,12 +2,14 @@ package dev.framewire.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -77,16 +79,39 @@ public final class SelfSignedCertificate {
         return password;
     }
 
+    /** {@return the certificate (without the key)} */
+    public Certificate certificate() throws IOException, GeneralSecurityException {
+        KeyStore withKey = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            withKey.load(in, password.toCharArray());
+        }
+        return withKey.getCertificate(ALIAS);
+    }
+
+    /** Writes the certificate as a PEM file, as a server's operator would hand it out. */
+    public Path writePem(Path file) throws IOException, GeneralSecurityException {
+        String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(certificate().getEncoded());
+        return Files.writeString(file, "-----BEGIN CERTIFICATE-----\n" + base64 + "\n-----END CERTIFICATE-----\n");
+    }
+
+    /** Writes a PKCS12 trust store holding only the certificate, protected by {@code storePassword}. */
+    public Path writeTrustStore(Path file, String storePassword) throws IOException, GeneralSecurityException {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry(ALIAS, certificate());
+        try (OutputStream out = Files.newOutputStream(file)) {
+            trusted.store(out, storePassword.toCharArray());
+        }
+        return file;
+    }
+
     /**
      * A client-side TLS context that trusts this certificate and nothing else, for
      * {@code HttpClient.newBuilder().sslContext(...)}.
      */
     public SSLContext trustingContext() throws IOException, GeneralSecurityException {
-        KeyStore withKey = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keyStore)) {
-            withKey.load(in, password.toCharArray());
-        }
-        Certificate certificate = withKey.getCertificate(ALIAS);
+        Certificate certificate = certificate();
         KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
         trusted.load(null, null);
         trusted.setCertificateEntry(ALIAS, certificate);

@@ -1,0 +1,158 @@
+package dev.framewire.internal;
+
+import dev.framewire.HandshakeException;
+import dev.framewire.WebSocketException;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.channels.UnresolvedAddressException;
+import java.security.cert.CertificateException;
+import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * Turns the JDK's failure of an opening handshake into a framewire exception whose message names
+ * the cause and, where there is one, the fix. An HTTP answer other than 101 is a
+ * {@link HandshakeException} (a proxy's 407 too, told apart from the server's answers); a
+ * connection that never got that far is a plain {@link WebSocketException} with the JDK's
+ * exception as its cause.
+ */
+final class ConnectFailures {
+
+    /** Where docs/connecting.md explains TLS trust and host names; named in TLS messages. */
+    static final String TLS_RECIPES = "see \"TLS: trusting a certificate\" in docs/connecting.md";
+
+    private ConnectFailures() {
+    }
+
+    static IOException translate(HttpClient client, URI uri, Duration connectTimeout, Throwable failure) {
+        Throwable cause = Completions.unwrap(failure);
+        if (cause instanceof IllegalArgumentException iae) {
+            throw new IllegalArgumentException(iae.getMessage(), iae);
+        }
+        Optional<String> proxy = ProxyRoute.of(client, uri);
+        String via = proxy.map(p -> " through the proxy " + p).orElse("");
+        if (cause instanceof WebSocketHandshakeException refused) {
+            HttpResponse<?> response = refused.getResponse();
+            int status = response.statusCode();
+            if (status == 407 && proxy.isPresent()) {
+                return refusal(response, ProxyAuthentication.explain(proxy.get(), uri, client, response.headers()), refused);
+            }
+            return refusal(response, HttpRefusals.explain(uri, status, response.headers(), refused.getMessage()), refused);
+        }
+        if (cause instanceof HttpConnectTimeoutException && proxy.isPresent()) {
+            // The JDK counts the proxy's answer to CONNECT as part of connecting.
+            return new WebSocketException("Opening " + uri + via + " did not complete within "
+                    + Durations.format(connectTimeout) + " (the connect timeout covers the TCP connect, the proxy's"
+                    + " CONNECT tunnel, TLS and the upgrade together): the proxy could not be reached, or did not"
+                    + " answer CONNECT in time", cause);
+        }
+        if (cause instanceof HttpConnectTimeoutException) {
+            return new WebSocketException("Could not connect to " + hostAndPort(uri) + " (" + uri + ") within "
+                    + Durations.format(connectTimeout) + " (the connect timeout): is the host reachable, or does"
+                    + " a firewall drop the packets?", cause);
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return timedOut(uri, via, proxy.isPresent(), connectTimeout, cause);
+        }
+        SSLException tls = find(SSLException.class, cause);
+        if (tls != null) {
+            // The JDK may wrap the TLS failure in an IOException or two; the cause is the real one.
+            return new WebSocketException(tlsMessage(uri, via, tls), tls);
+        }
+        if (find(UnknownHostException.class, cause) != null || find(UnresolvedAddressException.class, cause) != null) {
+            // The JDK reports a name that did not resolve as a ConnectException around either.
+            return new WebSocketException("Unknown host \"" + (proxy.isPresent() ? proxy.get() : uri.getHost())
+                    + "\"" + (proxy.isPresent() ? " (the proxy for " + uri + ")" : " in " + uri)
+                    + ": the name does not resolve (a typo, or no DNS entry)", cause);
+        }
+        if (find(ConnectException.class, cause) != null) {
+            return new WebSocketException(proxy.map(p -> "The proxy " + p + " refused the connection (for " + uri
+                            + "): nothing listens on that port")
+                    .orElse("Connection refused by " + hostAndPort(uri) + " (" + uri
+                            + "): nothing listens on that port, or a firewall rejects it"), cause);
+        }
+        if (cause.getMessage() != null && cause.getMessage().startsWith("Tunnel failed, got: ") && proxy.isPresent()) {
+            return new WebSocketException("The proxy " + proxy.get() + " could not open a tunnel to "
+                    + hostAndPort(uri) + " (for " + uri + "): it answered CONNECT with HTTP "
+                    + cause.getMessage().substring("Tunnel failed, got: ".length()), cause);
+        }
+        if (closedWithoutAnswer(cause) && "ws".equalsIgnoreCase(uri.getScheme())) {
+            return new WebSocketException(hostAndPort(uri) + " closed the connection without an HTTP answer to the"
+                    + " upgrade request of " + uri + via + "; if that port speaks TLS, connect with wss:// instead of"
+                    + " ws://", cause);
+        }
+        return new WebSocketException("Could not open " + uri + via + ": " + cause, cause);
+    }
+
+    static WebSocketException timedOut(URI uri, String via, boolean proxied, Duration connectTimeout, Throwable cause) {
+        return new WebSocketException("Opening " + uri + via + " did not complete within "
+                + Durations.format(connectTimeout) + " (the connect timeout covers the TCP connect, "
+                + (proxied ? "the proxy's CONNECT tunnel, " : "") + "TLS and the upgrade together): the "
+                + (proxied ? "proxy or the " : "") + "server accepted the connection but did not answer in time", cause);
+    }
+
+    private static HandshakeException refusal(HttpResponse<?> response, String message, Throwable cause) {
+        HttpHeaders headers = response.headers();
+        return new HandshakeException(response.statusCode(), headers, message, cause);
+    }
+
+    private static String tlsMessage(URI uri, String via, SSLException tls) {
+        String jdk = tls.getMessage();
+        CertificateException certificate = find(CertificateException.class, tls);
+        String detail = certificate != null && certificate.getMessage() != null ? certificate.getMessage() : jdk;
+        if (detail != null && (detail.startsWith("No subject alternative") || detail.startsWith("No name matching"))) {
+            return "TLS handshake with " + uri + via + " failed: the server's certificate is not for the host \""
+                    + uri.getHost() + "\" (" + detail + "); connect with a name the certificate lists, or give the"
+                    + " server a certificate for this name; " + TLS_RECIPES;
+        }
+        if (detail != null && (detail.contains("PKIX") || detail.contains("certification path")
+                || detail.contains("trust anchor"))) {
+            return "TLS handshake with " + uri + via + " failed: the server's certificate is not trusted ("
+                    + detail + "); trust its CA or the certificate through an SSLContext on your own HttpClient; "
+                    + TLS_RECIPES;
+        }
+        if (!(tls instanceof SSLHandshakeException) && jdk != null && jdk.contains("nrecognized SSL message")) {
+            return "TLS handshake with " + uri + via + " failed: " + hostAndPort(uri) + " did not answer in TLS ("
+                    + jdk + "); if that port speaks plain HTTP, connect with ws:// instead of wss://";
+        }
+        return "TLS handshake with " + uri + via + " failed: " + jdk;
+    }
+
+    /** The JDK's words for a peer that closed TCP before any HTTP response. */
+    private static boolean closedWithoutAnswer(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (t instanceof EOFException || (m != null && (m.contains("received no bytes")
+                    || m.contains("EOF reached") || m.contains("Connection reset")))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String hostAndPort(URI uri) {
+        int port = uri.getPort() != -1 ? uri.getPort() : "wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        return uri.getHost() + ":" + port;
+    }
+
+    static <T extends Throwable> T find(Class<T> type, Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+}
