@@ -46,16 +46,21 @@ final class Wiring {
         ws.abort();
     }
 
-    /** As {@code FrameSocket.close()} when the peer's Close does not come: the first steps, then the last. */
+    /**
+     * As {@code FrameSocket.close()} when the peer's Close does not come: the first steps, then the
+     * last. If a test already made the first steps (the phase is CLOSING: a close() in progress on
+     * another thread), only the last ones are left, as that close() would make them.
+     */
     void close() {
-        if (state.advance(ConnectionState.Phase.OPEN, ConnectionState.Phase.CLOSING) == null) {
+        if (state.advance(ConnectionState.Phase.OPEN, ConnectionState.Phase.CLOSING) != null) {
+            queue.discardAll();
+            try {
+                sender.startClose(new CloseStatus(1000, ""));
+            } catch (IOException closingAlready) {
+                // A Close went out before, or the connection ended.
+            }
+        } else if (state.phase() == ConnectionState.Phase.CLOSED) {
             return;
-        }
-        queue.discardAll();
-        try {
-            sender.startClose(new CloseStatus(1000, ""));
-        } catch (IOException closingAlready) {
-            // A Close went out before, or the connection ended.
         }
         if (state.ending() == null) {
             abort(Ending.localAbort("closed in a test", null));
