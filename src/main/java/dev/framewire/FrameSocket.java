@@ -862,6 +862,39 @@ public final class FrameSocket implements AutoCloseable {
             return new FrameSocket(this, uri);
         }
 
+        /**
+         * Returns a {@link Reconnector} that opens connections to {@code uri} with this builder's
+         * settings as they are now, and waits and retries while the server is away. Later changes
+         * to this builder do not reach it.
+         *
+         * @param uri a {@code ws://} or {@code wss://} URI with a host and without a fragment
+         * @return a reconnector with the default backoff (500 ms up to 30 s) and no attempt limit
+         * @throws IllegalArgumentException if {@code uri} is not such a URI
+         * @throws NullPointerException     if {@code uri} is {@code null}
+         */
+        public Reconnector reconnector(URI uri) {
+            return new Reconnector(copy(), uri);
+        }
+
+        /** {@return a builder with this one's settings that changes to either do not reach} */
+        Builder copy() {
+            Builder copy = new Builder();
+            copy.headers.addAll(headers);
+            copy.subprotocols = subprotocols;
+            copy.connectTimeout = connectTimeout;
+            copy.readTimeout = readTimeout;
+            copy.sendTimeout = sendTimeout;
+            copy.closeTimeout = closeTimeout;
+            copy.pongAutoConsume = pongAutoConsume;
+            copy.deliverPings = deliverPings;
+            copy.maxMessageSize = maxMessageSize;
+            copy.maxQueuedParts = maxQueuedParts;
+            copy.httpClient = httpClient;
+            copy.keepAliveInterval = keepAliveInterval;
+            copy.keepAliveTimeout = keepAliveTimeout;
+            return copy;
+        }
+
         private static boolean isToken(String s) {
             if (s.isEmpty()) {
                 return false;

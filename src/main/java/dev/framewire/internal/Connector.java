@@ -92,7 +92,8 @@ public final class Connector {
         opening.thenAccept(WebSocket::abort);
     }
 
-    private static <T extends Throwable> T find(Class<T> type, Throwable failure) {
+    /** {@return the first throwable of {@code type} in {@code failure}'s chain of causes, or {@code null}} */
+    static <T extends Throwable> T find(Class<T> type, Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);
