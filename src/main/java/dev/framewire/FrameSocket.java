@@ -34,7 +34,6 @@ import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -871,14 +870,40 @@ public final class FrameSocket implements AutoCloseable {
          * @throws IOException              for any other I/O failure
          */
         public FrameSocket connect(URI uri) throws IOException {
-            Checks.requireNonNull(uri, "uri");
-            URI shown = Uris.withoutUserInfo(uri); // never a password in a message
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            Checks.requireArgument(scheme.equals("ws") || scheme.equals("wss"),
-                    "Expected a ws:// or wss:// URI: %s", shown);
-            Checks.requireArgument(uri.getHost() != null, "Expected a URI with a host: %s", shown);
-            Checks.requireArgument(uri.getRawFragment() == null, "Expected a URI without a fragment: %s", shown);
-            return new FrameSocket(this, uri);
+            return new FrameSocket(this, Checks.requireWebSocketUri(uri));
+        }
+
+        /**
+         * Returns a {@link Reconnector} that opens connections to {@code uri} with this builder's
+         * settings as they are now, and waits and retries while the server is away. Later changes
+         * to this builder do not reach it.
+         *
+         * @param uri a {@code ws://} or {@code wss://} URI with a host and without a fragment
+         * @return a reconnector with the default backoff (500 ms up to 30 s) and no attempt limit
+         * @throws IllegalArgumentException if {@code uri} is not such a URI
+         * @throws NullPointerException     if {@code uri} is {@code null}
+         */
+        public Reconnector reconnector(URI uri) {
+            return new Reconnector(copy(), uri);
+        }
+
+        /** {@return a builder with this one's settings that changes to either do not reach} */
+        Builder copy() {
+            Builder copy = new Builder();
+            copy.headers.addAll(headers);
+            copy.subprotocols = subprotocols;
+            copy.connectTimeout = connectTimeout;
+            copy.readTimeout = readTimeout;
+            copy.sendTimeout = sendTimeout;
+            copy.closeTimeout = closeTimeout;
+            copy.pongAutoConsume = pongAutoConsume;
+            copy.deliverPings = deliverPings;
+            copy.maxMessageSize = maxMessageSize;
+            copy.maxQueuedParts = maxQueuedParts;
+            copy.httpClient = httpClient;
+            copy.keepAliveInterval = keepAliveInterval;
+            copy.keepAliveTimeout = keepAliveTimeout;
+            return copy;
         }
 
         private static boolean isToken(String s) {

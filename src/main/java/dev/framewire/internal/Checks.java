@@ -1,6 +1,8 @@
 package dev.framewire.internal;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -56,5 +58,22 @@ public final class Checks {
         } catch (ArithmeticException tooLong) {
             return Long.MAX_VALUE;
         }
+    }
+
+    /**
+     * {@return {@code uri}}, refusing anything but an absolute {@code ws://} or {@code wss://} URI
+     * with a host and without a fragment.
+     *
+     * @throws NullPointerException     if {@code uri} is {@code null}
+     * @throws IllegalArgumentException if {@code uri} is not such a URI
+     */
+    public static URI requireWebSocketUri(URI uri) {
+        requireNonNull(uri, "uri");
+        URI shown = Uris.withoutUserInfo(uri); // never a password in a message
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        requireArgument(scheme.equals("ws") || scheme.equals("wss"), "Expected a ws:// or wss:// URI: %s", shown);
+        requireArgument(uri.getHost() != null, "Expected a URI with a host: %s", shown);
+        requireArgument(uri.getRawFragment() == null, "Expected a URI without a fragment: %s", shown);
+        return uri;
     }
 }

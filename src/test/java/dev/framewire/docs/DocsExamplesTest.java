@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.framewire.CloseStatus;
 import dev.framewire.FrameSocket;
 import dev.framewire.Opcode;
+import dev.framewire.Reconnector;
+import dev.framewire.testing.ClientFrame;
 import dev.framewire.testing.EchoServerExtension;
+import dev.framewire.testing.ScriptedConnection;
 import dev.framewire.testing.ScriptedServer;
 
 import java.net.URI;
@@ -118,6 +121,29 @@ class DocsExamplesTest {
 
             List<String> lines = List.of("first line", "zweite Zeile: äöü", "😀 third");
             assertEquals(lines, Streaming.textLines(ws, lines));
+        }
+    }
+
+    @Test
+    void reconnecting() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            assertEquals("{\"subscribe\":\"prices\"}", c.readUntil(ScriptedConnection.TEXT).text());
+            if (c.id() == 1) {
+                c.sendText("price 1");
+                c.sendText("price 2");
+                c.closeTcp();                        // the server crashes: the client sees 1006
+            } else {
+                c.sendText("price 3");
+                c.sendText("price 4");
+                ClientFrame close = c.readUntil(ScriptedConnection.CLOSE);
+                assertEquals(1000, close.closeCode());
+                c.sendClose(close.closeCode(), "");
+            }
+        })) {
+            Reconnector reconnector = Reconnecting.reconnector(server.uri());
+            assertEquals(List.of("price 1", "price 2", "price 3", "price 4"), Reconnecting.subscribe(reconnector, 4));
+            server.awaitScripts(Duration.ofSeconds(10));
+            assertEquals(2, server.connectionCount());
         }
     }
 

@@ -13,6 +13,7 @@ import dev.framewire.FrameSocket;
 import dev.framewire.HandshakeException;
 import dev.framewire.Message;
 import dev.framewire.Opcode;
+import dev.framewire.Reconnector;
 import dev.framewire.WebSocketException;
 import dev.framewire.testing.JettyEchoServer;
 import dev.framewire.testing.SelfSignedCertificate;
@@ -22,6 +23,7 @@ import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -97,6 +99,14 @@ class TlsTest {
     void theDefaultClientRefusesTheUntrustedCertificateWithTheJdksHandshakeExceptionAsCause() {
         WebSocketException e = assertFailsFast(() -> FrameSocket.connect(server.uri()));
         assertTlsFailure(e, SSLHandshakeException.class);
+    }
+
+    @Test
+    void aReconnectorDoesNotRetryAnUntrustedCertificate() {
+        Reconnector reconnector = FrameSocket.newBuilder().reconnector(server.uri()).maxAttempts(5);
+        WebSocketException e = assertFailsFast(reconnector::connect);
+        assertTlsFailure(e, SSLHandshakeException.class);
+        assertEquals(0, e.getSuppressed().length, "one attempt, no retries: " + List.of(e.getSuppressed()));
     }
 
     @Test
