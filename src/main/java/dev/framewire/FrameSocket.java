@@ -14,6 +14,7 @@ import dev.framewire.internal.InboundReader;
 import dev.framewire.internal.KeepAlive;
 import dev.framewire.internal.OutboundSender;
 import dev.framewire.internal.PingTracker;
+import dev.framewire.internal.ReadResults;
 import dev.framewire.internal.SharedHttpClient;
 import dev.framewire.internal.TextSendWriter;
 import dev.framewire.internal.Uris;
@@ -125,7 +126,7 @@ public final class FrameSocket implements AutoCloseable {
         HttpClient client = b.httpClient != null ? b.httpClient : SharedHttpClient.get();
         this.webSocket = Connector.open(client, uri, headers, b.subprotocols, b.connectTimeout, inbound, tap);
         this.sender = new OutboundSender(webSocket, state, b.sendTimeout, this::abortWith, tap);
-        this.reader = new InboundReader<>(queue, state, sender, PublicValues.INSTANCE, b.readTimeout, b.maxMessageSize);
+        this.reader = new InboundReader<>(queue, state, sender, Wrap.INSTANCE, b.readTimeout, b.maxMessageSize);
         if (b.keepAliveInterval != null) {
             KeepAlive.start(b.keepAliveInterval, b.keepAliveTimeout, state, inbound, sender, pings, this::abortWith);
         }
@@ -617,6 +618,30 @@ public final class FrameSocket implements AutoCloseable {
     @Override
     public String toString() {
         return "FrameSocket[" + uri + (isOpen() ? ", open" : ", " + closeStatus().map(String::valueOf).orElse("closing")) + "]";
+    }
+
+    /**
+     * Wraps what the read engine received in the public {@link Frame} and {@link Message} without
+     * copying: the engine hands over arrays and strings no one else holds, and only this package
+     * may build the values around them without a defensive copy. Stateless.
+     */
+    private enum Wrap implements ReadResults<Frame, Message> {
+        INSTANCE;
+
+        @Override
+        public Frame frame(Opcode opcode, boolean last, String text, byte[] bytes, CloseStatus close) {
+            return close != null ? Frame.ofClose(close) : new Frame(opcode, last, text, bytes, null);
+        }
+
+        @Override
+        public Message textMessage(String text) {
+            return new Message(text, null);
+        }
+
+        @Override
+        public Message binaryMessage(byte[] bytes) {
+            return new Message(null, bytes);
+        }
     }
 
     // ---------------------------------------------------------------------------------- builder
