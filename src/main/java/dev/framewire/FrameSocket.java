@@ -251,7 +251,8 @@ public final class FrameSocket implements AutoCloseable {
 
     /**
      * Starts a binary message to be written as a stream, for a message of any size in bounded
-     * memory. Writes are buffered; a full buffer (64 KiB) or {@link OutputStream#flush()} with
+     * memory. Sends nothing itself; it blocks only while another thread's data send is in
+     * progress (up to the send timeout). Writes are buffered; a full buffer (64 KiB) or {@link OutputStream#flush()} with
      * something buffered sends a non-final frame, and {@link OutputStream#close()} sends the final
      * frame (empty if nothing is buffered) and may be called again. Each send blocks as
      * {@link #sendFrame(ByteBuffer, boolean)} does, honours the send timeout and throws what it
@@ -270,7 +271,8 @@ public final class FrameSocket implements AutoCloseable {
     }
 
     /**
-     * Starts a text message to be written as a stream, as {@link #sendStream()} does for binary.
+     * Starts a text message to be written as a stream, as {@link #sendStream()} does for binary
+     * (and blocking as it does).
      * A full buffer (16 Ki chars) or {@link Writer#flush()} sends a non-final frame,
      * {@link Writer#close()} the final one. A surrogate pair is never split across frames: a
      * high surrogate at the end of a frame is held back and sent with the next one.

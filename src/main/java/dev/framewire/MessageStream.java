@@ -78,6 +78,16 @@ public final class MessageStream extends InputStream {
         }
     }
 
+    /**
+     * Reads one byte: at once if one of the part received last is left, else blocks for the next
+     * part up to the read timeout.
+     *
+     * @return the byte, or -1 after the message's last byte
+     * @throws ReadTimeoutException      if the next part did not arrive in time (the stream stays usable)
+     * @throws ConnectionClosedException if the connection ended before the message's last part
+     * @throws java.io.InterruptedIOException if interrupted while waiting (nothing is lost)
+     * @throws IOException               if this stream was closed
+     */
     @Override
     public int read() throws IOException {
         lock.lock();
@@ -88,6 +98,18 @@ public final class MessageStream extends InputStream {
         }
     }
 
+    /**
+     * Reads up to {@code len} bytes of what is received: at once if any byte of the part received
+     * last is left (never more than that part holds), else blocks for the next part up to the
+     * read timeout.
+     *
+     * @return how many bytes were read, or -1 after the message's last byte
+     * @throws IndexOutOfBoundsException if {@code off} and {@code len} do not fit {@code b}
+     * @throws ReadTimeoutException      if the next part did not arrive in time (the stream stays usable)
+     * @throws ConnectionClosedException if the connection ended before the message's last part
+     * @throws java.io.InterruptedIOException if interrupted while waiting (nothing is lost)
+     * @throws IOException               if this stream was closed
+     */
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
@@ -108,7 +130,12 @@ public final class MessageStream extends InputStream {
         }
     }
 
-    /** {@return the bytes that can be read without blocking: what is left of the part received last} */
+    /**
+     * {@return the bytes that can be read without blocking: what is left of the part received last}
+     * Never blocks.
+     *
+     * @throws IOException if this stream was closed
+     */
     @Override
     public int available() throws IOException {
         lock.lock();

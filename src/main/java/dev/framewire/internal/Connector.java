@@ -1,6 +1,5 @@
 package dev.framewire.internal;
 
-
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
