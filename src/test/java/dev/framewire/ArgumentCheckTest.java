@@ -88,6 +88,7 @@ class ArgumentCheckTest {
         assertNpe("httpClient", () -> b.httpClient((HttpClient) null));
         assertNpe("interval", () -> b.keepAlive(null, Duration.ofSeconds(1)));
         assertNpe("timeout", () -> b.keepAlive(Duration.ofSeconds(1), null));
+        assertNpe("readSpin", () -> b.readSpin(null));
         assertNpe("uri", () -> b.connect(null));
         assertNpe("uri", () -> FrameSocket.connect(null));
     }
@@ -219,6 +220,8 @@ class ArgumentCheckTest {
         assertIae(negative.toString(), () -> b.closeTimeout(negative));
         assertIae("interval", () -> b.keepAlive(zero, Duration.ofSeconds(1)));
         assertIae(negative.toString(), () -> b.keepAlive(Duration.ofSeconds(1), negative));
+        assertIae("readSpin: " + negative, () -> b.readSpin(negative));
+        b.readSpin(zero); // zero is the default: no spinning
     }
 
     @Test

@@ -718,4 +718,23 @@ class EchoServerTest {
             assertTrue(sendThread.awaitTermination(10, TimeUnit.SECONDS));
         }
     }
+
+    @Test
+    void aReaderThatSpinsGetsEveryEchoInOrder() throws Exception {
+        // readSpin changes how a reader waits, never what it reads: frames, messages and
+        // timeouts behave as without it.
+        try (FrameSocket ws = FrameSocket.newBuilder().readSpin(Duration.ofMillis(1)).connect(server.uri())) {
+            for (int i = 0; i < 200; i++) {
+                ws.sendText("m" + i);
+                assertEquals("m" + i, ws.readMessage().text());
+            }
+            ws.sendText("one", false);
+            ws.sendText("two", true);
+            assertFrame(Opcode.TEXT, false, "one", ws.readFrame());
+            assertFrame(Opcode.CONTINUATION, true, "two", ws.readFrame());
+            assertThrows(ReadTimeoutException.class, () -> ws.readMessage(Duration.ofMillis(20)));
+            ws.sendText("after the timeout");
+            assertEquals("after the timeout", ws.readMessage().text());
+        }
+    }
 }

@@ -339,13 +339,14 @@ class ReconnectorTest {
         }
         assertEquals(List.of("headers", "subprotocols", "connectTimeout", "readTimeout", "sendTimeout", "closeTimeout",
                 "pongAutoConsume", "deliverPings", "maxMessageSize", "maxQueuedParts", "httpClient",
-                "keepAliveInterval", "keepAliveTimeout"), fields, "a new Builder field must be copied in Builder.copy()");
+                "keepAliveInterval", "keepAliveTimeout", "readSpin"), fields, "a new Builder field must be copied in Builder.copy()");
 
         FrameSocket.Builder original = FrameSocket.newBuilder()
                 .header("A", "b").subprotocols("x").connectTimeout(Duration.ofSeconds(1))
                 .readTimeout(Duration.ofSeconds(2)).sendTimeout(Duration.ofSeconds(3)).closeTimeout(Duration.ofSeconds(4))
                 .pongAutoConsume(false).deliverPings(true).maxMessageSize(5).maxQueuedParts(6)
-                .httpClient(java.net.http.HttpClient.newHttpClient()).keepAlive(Duration.ofSeconds(7), Duration.ofSeconds(8));
+                .httpClient(java.net.http.HttpClient.newHttpClient()).keepAlive(Duration.ofSeconds(7), Duration.ofSeconds(8))
+                .readSpin(Duration.ofMillis(9));
         FrameSocket.Builder copy = original.copy();
         FrameSocket.Builder fresh = FrameSocket.newBuilder();
         for (Field f : FrameSocket.Builder.class.getDeclaredFields()) {

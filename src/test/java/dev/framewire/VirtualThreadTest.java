@@ -54,6 +54,33 @@ class VirtualThreadTest {
     }
 
     @Test
+    void aVirtualReaderWithReadSpinDoesNotHoldTheOnlyCarrier() throws Exception {
+        // A spin of a minute, on the only carrier: the writer below runs only if the waiting
+        // reader gives the carrier up (ReadSpinTest checks that a virtual thread never spins).
+        try (FrameSocket ws = FrameSocket.newBuilder().readSpin(Duration.ofMinutes(1)).connect(server.uri())) {
+            CompletableFuture<String> read = new CompletableFuture<>();
+            startVirtual(() -> {
+                try {
+                    read.complete(ws.readMessage().text());
+                } catch (Throwable t) {
+                    read.completeExceptionally(t);
+                }
+            });
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            startVirtual(() -> {
+                try {
+                    ws.sendText("not pinned");
+                    sent.complete(null);
+                } catch (Throwable t) {
+                    sent.completeExceptionally(t);
+                }
+            });
+            sent.get(10, TimeUnit.SECONDS);
+            assertEquals("not pinned", read.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void aVirtualThreadBlockedInReadFrameWakesOnInterrupt() throws Exception {
         try (FrameSocket ws = FrameSocket.connect(server.uri())) {
             CompletableFuture<Throwable> outcome = new CompletableFuture<>();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * The bounded hand-off from the JDK's listener to the reading thread, with flow control.
@@ -19,6 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The end of the connection ({@link Ending}) is a marker behind the last part, so readers get
  * every part that arrived before it, in order. The marker is sticky: a reader that takes it puts
  * it back, so every later or concurrent reader sees the end too.
+ *
+ * <p>A reader that finds nothing waits actively for up to its {@link ReadSpin} first, watching
+ * {@code held} and the end flag without the queue's lock, and only then blocks in the queue.
  *
  * <p>Threads: {@link #add} runs on the JDK's listener thread (the selector thread, a pool thread,
  * or a reader's own thread inside {@code request(n)}); {@link #take} on readers; {@link #end} on
@@ -41,6 +45,9 @@ public final class FrameQueue {
     // re-offering the marker would put it behind that part, and the next read would return a frame
     // after a read had reported the end. Every take after the end returns it from here instead.
     private volatile Inbound endTaken;
+    private volatile boolean endOffered;    // the end marker is in the queue: a spinning reader stops
+    private final ReadSpin spin;
+    private final BooleanSupplier arrival = this::hasArrival; // made once: take() must not allocate
 
     /**
      * Creates a queue for at most {@code capacity} parts.
@@ -48,8 +55,20 @@ public final class FrameQueue {
      * @param state the connection's lifecycle: once this side drops data, arriving data is dropped
      */
     public FrameQueue(int capacity, ConnectionState state) {
+        this(capacity, state, ReadSpin.OFF);
+    }
+
+    /**
+     * Creates a queue for at most {@code capacity} parts whose readers wait actively for up to
+     * {@code spin} before they park.
+     *
+     * @param state the connection's lifecycle: once this side drops data, arriving data is dropped
+     * @param spin  how a reader waits for the next item before it blocks
+     */
+    public FrameQueue(int capacity, ConnectionState state, ReadSpin spin) {
         this.capacity = capacity;
         this.state = state;
+        this.spin = spin;
         this.items = new ArrayBlockingQueue<>(capacity + SPARE_SLOTS);
     }
 
@@ -105,6 +124,7 @@ public final class FrameQueue {
     /** Puts the end marker behind the parts already queued; wakes every waiting reader. */
     void end(Ending how) {
         items.offer(how);
+        endOffered = true;
     }
 
     /**
@@ -120,6 +140,14 @@ public final class FrameQueue {
         if (taken != null) {
             return taken;
         }
+        if (held.get() == 0 && !endOffered) {
+            // Nothing queued: perhaps wait actively first (Builder.readSpin), so the listener's
+            // hand-off finds this thread awake instead of having to unpark it.
+            long spent = spin.await(arrival, timeoutNanos);
+            if (timeoutNanos >= 0) {
+                timeoutNanos = Math.max(0, timeoutNanos - spent);
+            }
+        }
         Inbound item = timeoutNanos < 0 ? items.take() : items.poll(timeoutNanos, TimeUnit.NANOSECONDS);
         if (item == null) {
             return null;
@@ -132,6 +160,11 @@ public final class FrameQueue {
             replenish(1);
         }
         return item;
+    }
+
+    /** {@return whether an item or the end is waiting}: read without the queue's lock, for spinning */
+    private boolean hasArrival() {
+        return held.get() > 0 || endOffered;
     }
 
     /**

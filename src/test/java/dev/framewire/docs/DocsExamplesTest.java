@@ -68,6 +68,7 @@ class DocsExamplesTest {
         assertEquals("Hello, world", Reading.frames(echo.uri()));
         assertEquals("one3 bytes", Reading.messages(echo.uri()));
         assertTrue(Reading.timeout(echo.uri()));
+        assertEquals("ping?", Reading.spin(echo.uri()));
     }
 
     @Test

@@ -64,4 +64,15 @@ final class Reading {
             return ws.isOpen();
         }
     }
+
+    static String spin(URI uri) throws IOException {
+        // tag::spin[]
+        try (FrameSocket ws = FrameSocket.newBuilder()
+                .readSpin(Duration.ofMicros(200)) // about one round trip to this server
+                .connect(uri)) {
+            ws.sendText("ping?");
+            return ws.readMessage().text();       // waits actively for up to 200 µs, then blocks
+        }
+        // end::spin[]
+    }
 }
