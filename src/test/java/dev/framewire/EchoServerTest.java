@@ -728,8 +728,8 @@ class EchoServerTest {
                 ws.sendText("m" + i);
                 assertEquals("m" + i, ws.readMessage().text());
             }
-            ws.sendText("one", false);
-            ws.sendText("two", true);
+            ws.sendFrame("one", false);
+            ws.sendFrame("two", true);
             assertFrame(Opcode.TEXT, false, "one", ws.readFrame());
             assertFrame(Opcode.CONTINUATION, true, "two", ws.readFrame());
             assertThrows(ReadTimeoutException.class, () -> ws.readMessage(Duration.ofMillis(20)));

@@ -9,6 +9,7 @@ import dev.framewire.ReadTimeoutException;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 /** The code of docs/reading.md. */
 final class Reading {
@@ -68,10 +69,10 @@ final class Reading {
     static String spin(URI uri) throws IOException {
         // tag::spin[]
         try (FrameSocket ws = FrameSocket.newBuilder()
-                .readSpin(Duration.ofMicros(200)) // about one round trip to this server
+                .readSpin(Duration.of(200, ChronoUnit.MICROS)) // about one round trip to this server
                 .connect(uri)) {
             ws.sendText("ping?");
-            return ws.readMessage().text();       // waits actively for up to 200 µs, then blocks
+            return ws.readMessage().text(); // waits actively for up to 200 µs, then blocks
         }
         // end::spin[]
     }
