@@ -1,5 +1,8 @@
 package dev.framewire.jmh;
 
+import java.net.URI;
+import java.time.Duration;
+
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -29,10 +32,52 @@ public final class Connections {
 
         abstract EchoClient.Kind kind();
 
+        /** Opens this state's connection; the kind's defaults unless a state says otherwise. */
+        EchoClient openClient(URI uri) throws Exception {
+            return kind().open(uri);
+        }
+
+        private long cpuAtStart;
+        private long operations;
+
+        @Setup(Level.Iteration)
+        public void startCounting() {
+            operations = 0;
+            cpuAtStart = CpuTime.ofProcess();
+        }
+
+        /**
+         * Prints the client JVM's CPU time (all its threads: the library's I/O threads, the
+         * benchmark thread, GC and JIT) per operation of the iteration that just ended. JMH has
+         * no CPU-time profiler; scripts/cpu.py averages these lines over iterations and forks.
+         */
+        @TearDown(Level.Iteration)
+        public void reportCpu() {
+            long cpu = CpuTime.ofProcess() - cpuAtStart;
+            if (operations > 0 && cpu >= 0) {
+                System.out.printf(java.util.Locale.ROOT, "%ncpu-per-op %s size=%d %s%.2f us%n",
+                        stateName(), size, settings(), cpu / 1e3 / operations);
+            }
+        }
+
+        /** {@return this state's own class name, not that of the subclass JMH generates} */
+        private String stateName() {
+            Class<?> c = getClass();
+            while (c.getEnclosingClass() != Connections.class) {
+                c = c.getSuperclass();
+            }
+            return c.getSimpleName();
+        }
+
+        /** {@return extra settings of this state for the CPU line, such as a spin} */
+        String settings() {
+            return "";
+        }
+
         @Setup(Level.Trial)
         public void open(EchoServerState server) throws Exception {
             message = Payloads.text(size);
-            client = kind().open(server.messageEcho());
+            client = openClient(server.messageEcho());
             // One round trip before timing starts, so a wrong echo fails the setup, not the numbers.
             client.send(message);
             String echoed = textOf(client.receive());
@@ -50,12 +95,14 @@ public final class Connections {
 
         /** Sends the message and waits for its echo. */
         Object roundTrip() throws Exception {
+            operations++;
             client.send(message);
             return client.receive();
         }
 
         /** Sends {@code messages} messages back to back, then reads every echo. */
         void burst(int messages, Blackhole bh) throws Exception {
+            operations += messages;
             for (int i = 0; i < messages; i++) {
                 client.send(message);
             }
@@ -79,6 +126,27 @@ public final class Connections {
         @Override
         EchoClient.Kind kind() {
             return EchoClient.Kind.FRAMEWIRE_READ_MESSAGE;
+        }
+    }
+
+    /** framewire's {@code readMessage} with {@code Builder.readSpin}. */
+    public static class FramewireSpin extends Connection {
+        @Param({"50", "200", "500"})
+        public int spinMicros;
+
+        @Override
+        EchoClient.Kind kind() {
+            return EchoClient.Kind.FRAMEWIRE_READ_MESSAGE;
+        }
+
+        @Override
+        EchoClient openClient(URI uri) throws Exception {
+            return FramewireEcho.openSpinning(uri, Duration.ofNanos(spinMicros * 1_000L));
+        }
+
+        @Override
+        String settings() {
+            return "spin=" + spinMicros + "us ";
         }
     }
 
@@ -128,6 +196,13 @@ public final class Connections {
         @Override
         EchoClient.Kind kind() {
             return EchoClient.Kind.JETTY;
+        }
+    }
+
+    public static class Tyrus extends Connection {
+        @Override
+        EchoClient.Kind kind() {
+            return EchoClient.Kind.TYRUS;
         }
     }
 

@@ -1,6 +1,12 @@
 package dev.framewire.jmh;
 
+import com.neovisionaries.ws.client.WebSocketFactory;
+
 import java.net.URI;
+import java.net.http.HttpClient;
+
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.glassfish.tyrus.client.ClientManager;
 
 /**
  * One open connection of one client library to the echo server, reduced to the two steps every
@@ -41,6 +47,8 @@ public interface EchoClient extends AutoCloseable {
         OKHTTP,
         /** Jetty 12's WebSocket client. */
         JETTY,
+        /** Eclipse Tyrus standalone client, the Jakarta WebSocket reference implementation. */
+        TYRUS,
         /** A blocking socket that writes and reads RFC 6455 frames by hand: the floor. */
         RAW_SOCKET;
 
@@ -55,8 +63,73 @@ public interface EchoClient extends AutoCloseable {
                 case JAVA_WEBSOCKET -> JavaWebSocketEcho.open(uri);
                 case OKHTTP -> OkHttpEcho.open(uri);
                 case JETTY -> JettyClientEcho.open(uri);
+                case TYRUS -> TyrusEcho.open(uri);
                 case RAW_SOCKET -> RawSocketEcho.open(uri);
             };
+        }
+
+        /**
+         * {@return a dialer that opens connections of this kind on one warm client}: whatever the
+         * library lets connections share (an {@code HttpClient}, a factory, a started client) is
+         * made once here, as a user with many connections would, so that opening a connection
+         * costs only the connection.
+         */
+        public Dialer dialer() throws Exception {
+            return switch (this) {
+                case FRAMEWIRE_READ_MESSAGE -> uri -> FramewireEcho.open(uri, false);
+                case FRAMEWIRE_READ_FRAME -> uri -> FramewireEcho.open(uri, true);
+                case RAW_JDK_QUEUE, RAW_JDK_DIRECT -> {
+                    HttpClient client = JdkEcho.newClient(this == RAW_JDK_DIRECT);
+                    yield uri -> JdkEcho.open(client, uri);
+                }
+                case NV_WEBSOCKET -> {
+                    WebSocketFactory factory = NvEcho.newFactory();
+                    yield uri -> NvEcho.open(factory, uri);
+                }
+                case JAVA_WEBSOCKET -> JavaWebSocketEcho::open; // a client object per connection is its API
+                case OKHTTP -> OkHttpEcho::open;                // one static OkHttpClient already
+                case JETTY -> {
+                    WebSocketClient client = JettyClientEcho.startClient();
+                    yield new Dialer() {
+                        @Override
+                        public EchoClient dial(URI uri) throws Exception {
+                            return JettyClientEcho.open(client, false, uri);
+                        }
+
+                        @Override
+                        public void close() throws Exception {
+                            client.stop();
+                        }
+                    };
+                }
+                case TYRUS -> {
+                    ClientManager client = ClientManager.createClient();
+                    yield new Dialer() {
+                        @Override
+                        public EchoClient dial(URI uri) throws Exception {
+                            return TyrusEcho.open(client, uri);
+                        }
+
+                        @Override
+                        public void close() {
+                            client.shutdown();
+                        }
+                    };
+                }
+                case RAW_SOCKET -> RawSocketEcho::open;
+            };
+        }
+    }
+
+    /** Opens connections of one kind, holding what that library shares between them. */
+    @FunctionalInterface
+    interface Dialer extends AutoCloseable {
+        /** Opens a connection to {@code uri}, blocking until it is open. */
+        EchoClient dial(URI uri) throws Exception;
+
+        /** Stops what the connections shared; they must be closed first. */
+        @Override
+        default void close() throws Exception {
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.framewire.jmh;
 
 import dev.framewire.jmh.Connections.FramewireReadFrame;
 import dev.framewire.jmh.Connections.FramewireReadMessage;
+import dev.framewire.jmh.Connections.FramewireSpin;
 import dev.framewire.jmh.Connections.JavaWebSocket;
 import dev.framewire.jmh.Connections.Jetty;
 import dev.framewire.jmh.Connections.NvWebSocket;
@@ -9,6 +10,7 @@ import dev.framewire.jmh.Connections.OkHttp;
 import dev.framewire.jmh.Connections.RawJdkDirect;
 import dev.framewire.jmh.Connections.RawJdkQueue;
 import dev.framewire.jmh.Connections.RawSocket;
+import dev.framewire.jmh.Connections.Tyrus;
 
 import java.util.concurrent.TimeUnit;
 
@@ -83,6 +85,18 @@ public class EchoLatency {
 
     @Benchmark
     public Object jetty(Jetty c) throws Exception {
+        return c.roundTrip();
+    }
+
+    /** Eclipse Tyrus standalone client (Jakarta WebSocket's reference implementation). */
+    @Benchmark
+    public Object tyrus(Tyrus c) throws Exception {
+        return c.roundTrip();
+    }
+
+    /** framewire's {@code readMessage} with {@code Builder.readSpin(spinMicros)}: opt-in, costs CPU. */
+    @Benchmark
+    public Object framewireSpin(FramewireSpin c) throws Exception {
         return c.roundTrip();
     }
 

@@ -4,8 +4,9 @@ import dev.framewire.Frame;
 import dev.framewire.FrameSocket;
 
 import java.net.URI;
+import java.time.Duration;
 
-/** framewire with its defaults: the shared {@code HttpClient}, no timeouts. */
+/** framewire with its defaults (the shared {@code HttpClient}, no timeouts), or with a read spin. */
 final class FramewireEcho implements EchoClient {
 
     private final FrameSocket socket;
@@ -18,6 +19,11 @@ final class FramewireEcho implements EchoClient {
 
     static FramewireEcho open(URI uri, boolean byFrame) throws Exception {
         return new FramewireEcho(FrameSocket.connect(uri), byFrame);
+    }
+
+    /** With {@code Builder.readSpin(spin)}: readers wait actively that long before they park. */
+    static FramewireEcho openSpinning(URI uri, Duration spin) throws Exception {
+        return new FramewireEcho(FrameSocket.newBuilder().readSpin(spin).connect(uri), false);
     }
 
     @Override

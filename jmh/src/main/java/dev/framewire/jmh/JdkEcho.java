@@ -22,7 +22,15 @@ final class JdkEcho implements EchoClient, WebSocket.Listener {
     private WebSocket webSocket;
 
     static JdkEcho open(URI uri, boolean direct) throws Exception {
-        HttpClient client = direct ? HttpClient.newBuilder().executor(Runnable::run).build() : HttpClient.newHttpClient();
+        return open(newClient(direct), uri);
+    }
+
+    /** {@return a client with the default executor, or with one that runs tasks inline} */
+    static HttpClient newClient(boolean direct) {
+        return direct ? HttpClient.newBuilder().executor(Runnable::run).build() : HttpClient.newHttpClient();
+    }
+
+    static JdkEcho open(HttpClient client, URI uri) throws Exception {
         JdkEcho echo = new JdkEcho();
         echo.webSocket = client.newWebSocketBuilder().buildAsync(uri, echo).get(10, TimeUnit.SECONDS);
         return echo;

@@ -11,24 +11,39 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
  * Jetty 12's WebSocket client: its threads call the listener; {@code sendText} with a callback
- * returns at once. One {@link WebSocketClient} per connection, started and stopped with it.
+ * returns at once. One {@link WebSocketClient} per connection, started and stopped with it, unless
+ * a warm client shared by many connections is given.
  * Public, with a public listener, because Jetty calls listeners through method handles.
  */
 public final class JettyClientEcho implements EchoClient {
 
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
-    private final WebSocketClient client = new WebSocketClient();
+    private final WebSocketClient client;
+    private final boolean ownsClient;
     private Session session;
 
-    private JettyClientEcho() {
+    private JettyClientEcho(WebSocketClient client, boolean ownsClient) {
+        this.client = client;
+        this.ownsClient = ownsClient;
     }
 
     static JettyClientEcho open(URI uri) throws Exception {
-        JettyClientEcho echo = new JettyClientEcho();
-        echo.client.setMaxTextMessageSize(EchoServerMain.MAX_SIZE);
-        echo.client.setMaxBinaryMessageSize(EchoServerMain.MAX_SIZE);
-        echo.client.start();
-        echo.session = echo.client.connect(new Listener(echo.received), uri).get(10, TimeUnit.SECONDS);
+        return open(startClient(), true, uri);
+    }
+
+    /** {@return a started client that accepts the echo server's largest messages} */
+    static WebSocketClient startClient() throws Exception {
+        WebSocketClient client = new WebSocketClient();
+        client.setMaxTextMessageSize(EchoServerMain.MAX_SIZE);
+        client.setMaxBinaryMessageSize(EchoServerMain.MAX_SIZE);
+        client.start();
+        return client;
+    }
+
+    /** Opens a connection on {@code client}; closing it stops the client only if {@code owned}. */
+    static JettyClientEcho open(WebSocketClient client, boolean owned, URI uri) throws Exception {
+        JettyClientEcho echo = new JettyClientEcho(client, owned);
+        echo.session = client.connect(new Listener(echo.received), uri).get(10, TimeUnit.SECONDS);
         return echo;
     }
 
@@ -65,7 +80,9 @@ public final class JettyClientEcho implements EchoClient {
     public void close() {
         try {
             session.close();
-            client.stop();
+            if (ownsClient) {
+                client.stop();
+            }
         } catch (Exception ignored) {
             // Closing anyway.
         }

@@ -18,8 +18,16 @@ final class NvEcho extends WebSocketAdapter implements EchoClient {
     private WebSocket socket;
 
     static NvEcho open(URI uri) throws Exception {
+        return open(newFactory(), uri);
+    }
+
+    static WebSocketFactory newFactory() {
+        return new WebSocketFactory().setConnectionTimeout(10_000);
+    }
+
+    static NvEcho open(WebSocketFactory factory, URI uri) throws Exception {
         NvEcho echo = new NvEcho();
-        WebSocket ws = new WebSocketFactory().setConnectionTimeout(10_000).createSocket(uri);
+        WebSocket ws = factory.createSocket(uri);
         ws.addListener(echo);
         echo.socket = ws.connect();
         echo.socket.getSocket().setTcpNoDelay(true);

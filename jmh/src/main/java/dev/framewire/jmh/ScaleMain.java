@@ -172,11 +172,11 @@ public final class ScaleMain {
 
     private static void runOnce(int count, URI uri, String message, int seconds, int warmup,
                                 ThreadMaker threads, Opener opener) throws Exception {
-        long heapBefore = usedHeapAfterGc();
+        long heapBefore = HeapUse.afterGc();
         long connectStart = System.nanoTime();
         List<Conn> conns = openAll(count, uri, opener);
         double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
-        long heapAfter = usedHeapAfterGc();
+        long heapAfter = HeapUse.afterGc();
         double kibPerSocket = (heapAfter - heapBefore) / 1024.0 / count;
 
         AtomicInteger phase = new AtomicInteger(); // 0 warm-up, 1 measuring, 2 stop
@@ -282,17 +282,6 @@ public final class ScaleMain {
         }
         pool.shutdown();
         pool.awaitTermination(5, TimeUnit.MINUTES);
-    }
-
-    private static long usedHeapAfterGc() throws InterruptedException {
-        Runtime rt = Runtime.getRuntime();
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            Thread.sleep(100);
-            used = Math.min(used, rt.totalMemory() - rt.freeMemory());
-        }
-        return used;
     }
 
     private static long fileDescriptorLimit() {
