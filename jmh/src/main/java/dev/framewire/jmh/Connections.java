@@ -49,7 +49,8 @@ public final class Connections {
         /**
          * Prints the client JVM's CPU time (all its threads: the library's I/O threads, the
          * benchmark thread, GC and JIT) per operation of the iteration that just ended. JMH has
-         * no CPU-time profiler; scripts/cpu.py averages these lines over iterations and forks.
+         * no CPU-time profiler; jmh/scripts/cpu.py takes the median of these lines over the
+         * measurement iterations and forks.
          */
         @TearDown(Level.Iteration)
         public void reportCpu() {
