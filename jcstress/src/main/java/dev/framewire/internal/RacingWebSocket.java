@@ -198,7 +198,14 @@ final class RacingWebSocket implements WebSocket {
         return future;
     }
 
-    /** {@return the sends the JDK took, in wire order} */
+    /** Adds a test's note to the send log, in order with the sends. */
+    void note(String what) {
+        synchronized (sent) {
+            sent.add(what);
+        }
+    }
+
+    /** {@return the sends the JDK took, in wire order, with the test's notes} */
     List<String> sent() {
         return List.copyOf(sent);
     }

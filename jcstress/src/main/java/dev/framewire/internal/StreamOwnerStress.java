@@ -12,15 +12,15 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.L_Result;
 
 /**
- * A send stream's owner token: while a stream is open (between {@code openStream} and its final
- * frame), a whole message from another thread is refused, so it can never land between the
- * stream's fragments; before or after the stream it goes through.
+ * A send stream's owner token: while a stream is open (from {@code openStream}, noted in the send
+ * log as "open" once it returned, to its final frame), a whole message from another thread is
+ * refused, also before the stream's first frame; before or after the stream it goes through.
  */
 @JCStressTest
 @Description("While a send stream is open, no other data frame goes between its fragments")
-@Outcome(id = "ok: B9 B1\\+ B2", expect = Expect.ACCEPTABLE, desc = "The message went before the stream opened")
-@Outcome(id = "ok: B1\\+ B2 B9", expect = Expect.ACCEPTABLE, desc = "The message went after the stream's final frame")
-@Outcome(id = "ok: B1\\+ B2, refused", expect = Expect.ACCEPTABLE, desc = "The message was refused while the stream was open")
+@Outcome(id = "wire: B9 open B1\\+ B2", expect = Expect.ACCEPTABLE, desc = "The message went before the stream opened")
+@Outcome(id = "wire: open B1\\+ B2 B9", expect = Expect.ACCEPTABLE, desc = "The message went after the stream's final frame")
+@Outcome(id = "wire: open B1\\+ B2, refused", expect = Expect.ACCEPTABLE, desc = "The message was refused while the stream was open")
 @Outcome(expect = Expect.FORBIDDEN, desc = "A frame went between the stream's fragments, or a slot broke")
 @State
 public class StreamOwnerStress {
@@ -34,6 +34,7 @@ public class StreamOwnerStress {
     public void streamWriter() {
         streamOutcome = Sending.outcome(() -> {
             s.sender.openStream(stream);
+            s.ws.note("open");
             s.sender.streamBinary(stream, ByteBuffer.wrap(new byte[] {1}), false);
             s.sender.streamBinary(stream, ByteBuffer.wrap(new byte[] {2}), true);
         });
@@ -51,9 +52,9 @@ public class StreamOwnerStress {
         if (!broken.isEmpty() || !streamOutcome.equals("sent")) {
             result.r1 = broken + " stream " + streamOutcome;
         } else if (message.equals("sent")) {
-            result.r1 = "ok: " + sent;
+            result.r1 = "wire: " + sent;
         } else if (message.equals("IllegalStateException")) {
-            result.r1 = "ok: " + sent + ", refused";
+            result.r1 = "wire: " + sent + ", refused";
         } else {
             result.r1 = "message " + message + ": " + sent;
         }
