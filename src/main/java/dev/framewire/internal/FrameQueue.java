@@ -106,6 +106,17 @@ public final class FrameQueue {
         if (now > highWater.get()) {
             highWater.accumulateAndGet(now, Math::max);
         }
+        // close() moves the phase, then empties the queue: if both ran between the check above and
+        // the offer, this part slipped in behind discardAll and would hold its demand until a read.
+        // With nobody reading, the peer's Close could then never come (capacity 1; found by jcstress,
+        // CloseWhileReceivingStress). Checked again after the offer: either this sees the new phase
+        // and drops the part, or discardAll runs after the offer and drops it. Removed by identity
+        // (equal records are other parts), under the queue's lock, so only one of the two does.
+        if (!item.keepWhenDiscarding() && state.phase().dropsData() && items.removeIf(queued -> queued == item)) {
+            held.decrementAndGet();
+            item.discard();
+            replenish(1);
+        }
     }
 
     /** {@return how many parts are waiting for a reader now} */

@@ -36,6 +36,8 @@ import java.util.function.Consumer;
  */
 public final class OutboundSender {
 
+    private static final String CLOSE = "Close"; // what a Close is called in messages, and how failure() tells it apart
+
     private final WebSocket webSocket;
     private final ConnectionState state;
     private final Duration sendTimeout; // null: no deadline
@@ -302,7 +304,7 @@ public final class OutboundSender {
     public void sendClose(int code, String reason) throws IOException {
         CompletableFuture<WebSocket> sent = startClose(new CloseStatus(code, reason));
         state.advance(ConnectionState.Phase.OPEN, ConnectionState.Phase.CLOSE_SENT);
-        await(sent, "Close");
+        await(sent, CLOSE);
     }
 
     /**
@@ -392,6 +394,16 @@ public final class OutboundSender {
         // the peer's Close came first and the JDK is answering it), leave the JDK to finish.
         Ending ending = state.ending();
         if (ending == null) {
+            // This side's Close may have reached the JDK between this send's requireOpen() and its
+            // start (the Close takes no slot), and the JDK refused the send because its output is
+            // closed. That is the refusal any send after a Close gets, not a broken connection:
+            // aborting here would cut this side's closing handshake off as 1006 blamed on the peer
+            // (found by jcstress, CloseVersusSendStress). Whoever sent the Close bounds the handshake.
+            // The Close's own failure is not such a refusal: it still aborts.
+            ConnectionClosedException afterClose = what.equals(CLOSE) ? null : state.sendRefusal();
+            if (afterClose != null) {
+                return afterClose;
+            }
             abort.accept(Ending.dropped("Sending a " + what + " failed: " + cause, cause));
             ending = state.ending();
         }
