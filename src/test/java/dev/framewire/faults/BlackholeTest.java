@@ -84,8 +84,7 @@ class BlackholeTest {
         Duration readTimeout = Duration.ofSeconds(1);
         try (FrameSocket ws = FrameSocket.newBuilder().closeTimeout(Duration.ofSeconds(1)).connect(lab.server().echoUri())) {
             trafficBeforeTheFault(ws);
-            firewall.blackhole();
-            long start = System.nanoTime();
+            long start = firewall.blackhole();
             readTheEchoes(ws);
             ReadTimeoutException timedOut = assertThrows(ReadTimeoutException.class, () -> ws.readMessage(readTimeout));
             Duration detection = FaultResults.since(start);
@@ -116,8 +115,7 @@ class BlackholeTest {
         try (FrameSocket ws = FrameSocket.newBuilder().keepAlive(interval, timeout)
                 .closeTimeout(Duration.ofMillis(500)).connect(lab.server().echoUri())) {
             trafficBeforeTheFault(ws);
-            firewall.blackhole();
-            long start = System.nanoTime();
+            long start = firewall.blackhole();
             readTheEchoes(ws);
             // No read timeout: only the keepalive can end this read.
             ConnectionClosedException closed = assertThrows(ConnectionClosedException.class, ws::readMessage);
@@ -140,8 +138,7 @@ class BlackholeTest {
                 .closeTimeout(Duration.ofMillis(500)).connect(lab.server().echoUri())) {
             trafficBeforeTheFault(ws);
             readTheEchoes(ws);
-            firewall.blackhole();
-            long start = System.nanoTime();
+            long start = firewall.blackhole();
             // 64 KiB at a time, so the count shows how much the kernel took before the window closed.
             ByteBuffer chunk = ByteBuffer.wrap(Payloads.binary(0, 64 << 10));
             int accepted = 0;

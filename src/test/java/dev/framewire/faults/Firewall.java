@@ -43,43 +43,57 @@ final class Firewall {
     /**
      * Silently drops every packet both ways: what a NAT or load balancer that forgot the flow, or a
      * pulled cable, does. No FIN, no RST; each side only sees the other go quiet.
+     *
+     * @return when the fault was switched on: the {@link System#nanoTime()} just before the
+     *         {@code nft} command started, so a detection time measured from it includes the few
+     *         milliseconds the command takes rather than missing part of the fault
      */
-    void blackhole() {
-        heal();
-        rule(in, "drop");
-        rule(out, "drop");
+    long blackhole() {
+        return apply("drop", "drop");
     }
 
     /**
-     * Answers every packet from the client with a TCP reset, and lets no more data from the server
-     * out: the connection ends with an RST as soon as the client sends anything (an ACK of data it
-     * receives counts), and nothing after the fault arrives.
+     * Answers every packet from the client with a TCP reset, as a firewall that lost the flow's
+     * state does. The connection ends as soon as the client sends anything: a message, a Ping, or
+     * the ACK of data it receives, so a server that is streaming draws the reset within a round trip.
+     * The server's packets are left alone: dropping them too would leave a client that only
+     * receives with nothing to send, and the reset would never come (that is {@link #blackhole}).
+     *
+     * @return when the fault was switched on, as for {@link #blackhole()}
      */
-    void reset() {
-        heal();
-        rule(in, "reject with tcp reset");
-        // The reset that the rule above sends passes the output hook too; it must get through.
-        rule(out, "tcp flags & rst == 0 drop");
+    long reset() {
+        return apply("reject with tcp reset", null);
     }
 
-    /** Drops each packet, each way, with probability {@code percent} %. */
-    void loss(int percent) {
-        heal();
-        rule(in, "numgen random mod 100 < " + percent + " drop");
-        rule(out, "numgen random mod 100 < " + percent + " drop");
+    /**
+     * Drops each packet, each way, with probability {@code percent} %.
+     *
+     * @return when the fault was switched on, as for {@link #blackhole()}
+     */
+    long loss(int percent) {
+        String rule = "numgen random mod 100 < " + percent + " drop";
+        return apply(rule, rule);
     }
 
     /** Lets everything through again. */
     void heal() {
-        namespace.run("nft", "flush", "chain", "inet", TABLE, in);
-        namespace.run("nft", "flush", "chain", "inet", TABLE, out);
+        namespace.run("nft", "flush chain inet " + TABLE + " " + in + "; flush chain inet " + TABLE + " " + out);
     }
 
     int port() {
         return port;
     }
 
-    private void rule(String chain, String rule) {
-        namespace.run("nft", "add rule inet " + TABLE + " " + chain + " " + rule);
+    /**
+     * Replaces the rules of both chains in one nft command, which the kernel applies as one
+     * transaction: the fault starts in both directions at the same instant. A null rule leaves
+     * that direction alone.
+     */
+    private long apply(String toServer, String fromServer) {
+        long start = System.nanoTime();
+        namespace.run("nft", "flush chain inet " + TABLE + " " + in + "; flush chain inet " + TABLE + " " + out
+                + "; add rule inet " + TABLE + " " + in + " " + toServer
+                + (fromServer == null ? "" : "; add rule inet " + TABLE + " " + out + " " + fromServer));
+        return start;
     }
 }
