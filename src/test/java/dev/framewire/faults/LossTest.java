@@ -42,6 +42,8 @@ class LossTest {
     /** Messages sent but not yet echoed, at most: keeps the echo's backlog (and the drain) short. */
     private static final int IN_FLIGHT = 8;
     private static final int MIB = 1 << 20;
+    /** TCP backs off to a few seconds between retransmissions under 20 % loss; never to this. */
+    private static final Duration STALL = Duration.ofSeconds(30);
 
     private static FaultLab lab;
 
@@ -66,8 +68,8 @@ class LossTest {
     void underFiveAndTwentyPercentLossNoMessageIsLostDuplicatedOrReordered() throws Exception {
         Firewall five = Firewall.forPort(lab.namespace(), lab.server().echoPort());
         Firewall twenty = Firewall.forPort(lab.namespace(), lab.server().echo2Port());
-        CompletableFuture<Outcome> atFive = CompletableFuture.supplyAsync(() -> run(lab.server().echoUri(), five, 5));
-        CompletableFuture<Outcome> atTwenty = CompletableFuture.supplyAsync(() -> run(lab.server().echo2Uri(), twenty, 20));
+        CompletableFuture<Outcome> atFive = OwnThread.supply("loss-5", () -> run(lab.server().echoUri(), five, 5));
+        CompletableFuture<Outcome> atTwenty = OwnThread.supply("loss-20", () -> run(lab.server().echo2Uri(), twenty, 20));
         for (Outcome o : List.of(atFive.get(), atTwenty.get())) {
             List<Duration> rtts = new ArrayList<>(o.rtts());
             rtts.sort(null);
@@ -82,6 +84,17 @@ class LossTest {
                             + o.bytes() / MIB + " MiB) echoed exactly once, in order, intact; " + rttSummary,
                     null);
         }
+    }
+
+    private static String threadDump() {
+        StringBuilder dump = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            dump.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+            for (StackTraceElement frame : stack) {
+                dump.append("    at ").append(frame).append('\n');
+            }
+        });
+        return dump.toString();
     }
 
     private static String ms(Duration d) {
@@ -105,7 +118,7 @@ class LossTest {
             AtomicInteger sent = new AtomicInteger(-1);
             List<Duration> rtts = new ArrayList<>();
             AtomicInteger pingTimeouts = new AtomicInteger();
-            CompletableFuture<long[]> reader = CompletableFuture.supplyAsync(() -> readEchoes(ws, window, sent));
+            CompletableFuture<long[]> reader = OwnThread.supply("loss-" + percent + "-reader", () -> readEchoes(ws, window, sent));
             Thread pinger = new Thread(() -> {
                 while (System.nanoTime() < end) {
                     try {
@@ -125,10 +138,16 @@ class LossTest {
             try {
                 for (; System.nanoTime() < end; seq++) {
                     // A reader that failed releases no more permits: stop waiting and report its failure.
+                    long waitingSince = System.nanoTime();
                     while (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                         if (reader.isDone()) {
                             reader.join();
                             throw new AssertionError("the reader ended before the sender");
+                        }
+                        if (FaultResults.since(waitingSince).compareTo(STALL) > 0) {
+                            throw new AssertionError("no echo for " + STALL.toSeconds() + " s under " + percent
+                                    + " % loss: " + seq + " messages sent, " + (seq - IN_FLIGHT) + " echoed; " + ws
+                                    + "\n" + threadDump());
                         }
                     }
                     Kind kind = Kind.of(seq);

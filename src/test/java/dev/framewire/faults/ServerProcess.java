@@ -47,7 +47,7 @@ final class ServerProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> firstLine = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<String> firstLine = OwnThread.supply("server-stdout", () -> {
             try {
                 return out.readLine();
             } catch (IOException e) {

@@ -65,7 +65,7 @@ class ServerProcessFaultsTest {
 
     /** Sends 1 MiB messages until one fails. */
     private static CompletableFuture<SendEnd> sendUntilItFails(FrameSocket ws) {
-        return CompletableFuture.supplyAsync(() -> {
+        return OwnThread.supply("sender", () -> {
             ByteBuffer mebibyte = ByteBuffer.wrap(Payloads.binary(0, 1 << 20));
             for (int i = 0; i < 256; i++) {
                 try {

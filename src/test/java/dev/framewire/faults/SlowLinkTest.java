@@ -73,7 +73,7 @@ class SlowLinkTest {
             ByteBuffer chunk = ByteBuffer.wrap(Payloads.binary(0, CHUNK));
             long heapBefore = usedHeapAfterGc();
             AtomicInteger completed = new AtomicInteger();
-            CompletableFuture<IOException> sender = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<IOException> sender = OwnThread.supply("slow-sender", () -> {
                 for (int i = 0; i < SENDS; i++) {
                     try {
                         ws.sendBinary(chunk.duplicate());
