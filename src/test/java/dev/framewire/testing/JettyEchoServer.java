@@ -84,6 +84,10 @@ public final class JettyEchoServer implements AutoCloseable {
     private volatile Map<String, List<String>> lastRequestHeaders = Map.of();
 
     private JettyEchoServer(SslContextFactory.Server sslContextFactory) {
+        this(sslContextFactory, "127.0.0.1");
+    }
+
+    private JettyEchoServer(SslContextFactory.Server sslContextFactory, String host) {
         this.tls = sslContextFactory != null;
         // Daemon threads, so that a forgotten close() cannot keep a JVM (say, a main using this
         // server) alive; close() still stops every thread. Numbered names tell servers apart in
@@ -103,7 +107,7 @@ public final class JettyEchoServer implements AutoCloseable {
             connector = new ServerConnector(server, 1, 1,
                     new SslConnectionFactory(sslContextFactory, "http/1.1"), new HttpConnectionFactory(https));
         }
-        connector.setHost("127.0.0.1");
+        connector.setHost(host);
         connector.setPort(0);
         server.addConnector(connector);
 
@@ -128,6 +132,23 @@ public final class JettyEchoServer implements AutoCloseable {
      */
     public static JettyEchoServer start() throws Exception {
         return start(new JettyEchoServer(null));
+    }
+
+    /**
+     * Starts a server like {@link #start()} that listens on {@code host} instead of loopback: the
+     * fault tests run it in a network namespace of its own, reached over a veth pair.
+     *
+     * @param host the address to listen on, such as {@code 0.0.0.0}
+     * @return the running server; close it when done
+     * @throws Exception if Jetty fails to start
+     */
+    public static JettyEchoServer startOn(String host) throws Exception {
+        return start(new JettyEchoServer(null, host));
+    }
+
+    /** The port this server listens on. */
+    public int port() {
+        return connector.getLocalPort();
     }
 
     /**

@@ -67,8 +67,18 @@ public final class ScriptedServer implements AutoCloseable {
     public static final class Builder {
         private boolean echoFirstSubprotocol;
         private boolean manualHandshake;
+        private InetAddress bindAddress;
 
         private Builder() {
+        }
+
+        /**
+         * Listens on {@code address} instead of {@code 127.0.0.1}: the fault tests run the server
+         * in a network namespace of its own, reached over a veth pair.
+         */
+        public Builder bindTo(InetAddress address) {
+            bindAddress = Objects.requireNonNull(address, "address");
+            return this;
         }
 
         /** Selects the first subprotocol the client offers, if it offers any. */
@@ -118,7 +128,8 @@ public final class ScriptedServer implements AutoCloseable {
         this.script = Objects.requireNonNull(script, "script");
         this.echoFirstSubprotocol = builder.echoFirstSubprotocol;
         this.manualHandshake = builder.manualHandshake;
-        this.serverSocket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        this.serverSocket = new ServerSocket(0, 50,
+                builder.bindAddress != null ? builder.bindAddress : InetAddress.getByName("127.0.0.1"));
         this.acceptor = new Thread(this::acceptLoop, "scripted-server-" + serverSocket.getLocalPort());
         acceptor.setDaemon(true);
     }
@@ -136,6 +147,11 @@ public final class ScriptedServer implements AutoCloseable {
     /** Where to connect, {@code ws://127.0.0.1:PORT/}; any other path on this port works too. */
     public URI uri() {
         return URI.create("ws://127.0.0.1:" + serverSocket.getLocalPort() + "/");
+    }
+
+    /** The port this server listens on. */
+    public int port() {
+        return serverSocket.getLocalPort();
     }
 
     /** How many TCP connections the server has accepted so far. */
