@@ -35,8 +35,10 @@ public final class EchoServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // A fixed, generous heap: the scale run holds thousands of connections; no resizing noise.
-        command.add("-Xms1g");
-        command.add("-Xmx1g");
+        // -Dframewire.echoServerHeap=3g for tens of thousands.
+        String heap = System.getProperty("framewire.echoServerHeap", "1g");
+        command.add("-Xms" + heap);
+        command.add("-Xmx" + heap);
         command.add("-XX:+UseParallelGC");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
