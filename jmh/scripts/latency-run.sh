@@ -8,7 +8,7 @@ OUT=${OUT:-target/latency-run}
 AP=${ASYNC_PROFILER:-}   # path to libasyncProfiler.so (tools.profiler:async-profiler:4.2:jar:linux-x64); empty: no profiles
 JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 mkdir -p "$OUT"
-jar=jmh/target/benchmarks.jar
+jar=${BENCH_JAR:-jmh/target/benchmarks.jar}
 
 # 1. Every EchoLatency client at 16 B and 1 KiB, readSpin at three settings, one 3-fork run.
 java -jar $jar 'EchoLatency.(?!framewireReadFrame)' -p size=16,1024 -f 3 -rf json -rff "$OUT/echo.json" | tee "$OUT/echo.log"

@@ -5,6 +5,8 @@ import com.neovisionaries.ws.client.WebSocketFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 
+import okhttp3.OkHttpClient;
+
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.glassfish.tyrus.client.ClientManager;
 
@@ -87,7 +89,10 @@ public interface EchoClient extends AutoCloseable {
                     yield uri -> NvEcho.open(factory, uri);
                 }
                 case JAVA_WEBSOCKET -> JavaWebSocketEcho::open; // a client object per connection is its API
-                case OKHTTP -> OkHttpEcho::open;                // one static OkHttpClient already
+                case OKHTTP -> {
+                    OkHttpClient client = OkHttpEcho.newClientForMany();
+                    yield uri -> OkHttpEcho.open(client, uri);
+                }
                 case JETTY -> {
                     WebSocketClient client = JettyClientEcho.startClient();
                     yield new Dialer() {

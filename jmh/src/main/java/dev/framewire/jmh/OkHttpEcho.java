@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -25,8 +26,24 @@ final class OkHttpEcho extends WebSocketListener implements EchoClient {
     private WebSocket socket;
 
     static OkHttpEcho open(URI uri) throws Exception {
+        return open(CLIENT, uri);
+    }
+
+    /**
+     * {@return a client for many connections}: OkHttp's reader loop of a web socket keeps its call
+     * running on the dispatcher, so the default {@code maxRequests} of 64 would hold the 65th
+     * connection back until another closes (square/okhttp#3801 and the Dispatcher's docs).
+     */
+    static OkHttpClient newClientForMany() {
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(1_000_000);
+        dispatcher.setMaxRequestsPerHost(1_000_000);
+        return new OkHttpClient.Builder().dispatcher(dispatcher).build();
+    }
+
+    static OkHttpEcho open(OkHttpClient client, URI uri) throws Exception {
         OkHttpEcho echo = new OkHttpEcho();
-        echo.socket = CLIENT.newWebSocket(new Request.Builder().url(uri.toString()).build(), echo);
+        echo.socket = client.newWebSocket(new Request.Builder().url(uri.toString()).build(), echo);
         echo.opened.get(10, TimeUnit.SECONDS);
         return echo;
     }
