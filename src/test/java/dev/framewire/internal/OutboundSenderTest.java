@@ -418,4 +418,51 @@ class OutboundSenderTest {
         sender.sendClose(1000, "");
         assertThrows(ConnectionClosedException.class, () -> sender.openStream("a late stream"));
     }
+
+    @Test
+    void anEmptyNonFinalTextFrameGoesOutAsItIs() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        sender.sendText("", false, false);
+        sender.sendText("", true, false);
+        assertEquals(List.of("TEXT \"\" more", "TEXT \"\" last"), ws.sends().stream().map(Send::toString).toList());
+    }
+
+    @Test
+    void anUnpairedSurrogateAfterACompletedPairIsReportedAtItsIndexInTheCallersText() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        sender.sendText("\uD83D", false, false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> sender.sendText("\uDE00a\uDE00", true, false));
+        assertTrue(e.getMessage().startsWith("Text has an unpaired surrogate at index 2 (U+DE00)"), e.getMessage());
+    }
+
+    @Test
+    void anOpenStreamsFramesWaitForEachOtherInTheDataSlot() throws Exception {
+        OutboundSender sender = sender(null);
+        Object stream = "the test's stream";
+        sender.openStream(stream);
+        Background first = sending("first", () -> sender.streamBinary(stream, bytes(1), false));
+        awaitSends(1);
+        Background second = sending("second", () -> sender.streamBinary(stream, bytes(2), true)).parked();
+        assertEquals(1, ws.sendCount(), "opening the stream gave back exactly the permit it took");
+        completeFor(0, first);
+        awaitSends(2);
+        completeFor(1, second);
+    }
+
+    @Test
+    void whileAWriterIsOpenItsPartialMessageIsNotOpenToOthers() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        Object writer = "the test's writer";
+        sender.openStream(writer);
+        sender.streamText(writer, "a", false);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> sender.sendText("b", false, false));
+        assertTrue(e.getMessage().startsWith("Cannot send while the test's writer is open"), e.getMessage());
+        sender.streamText(writer, "c", true);
+        sender.sendText("d", true, true);
+        assertEquals(3, ws.sendCount());
+    }
 }
