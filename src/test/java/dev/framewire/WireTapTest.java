@@ -54,7 +54,7 @@ class WireTapTest {
         assertLogged(Level.FINE, "Connecting");
         assertLogged(Level.FINE, "Handshake completed");
         assertLogged(Level.FINE, "Sending Close 1000 \"done\"");
-        assertLogged(Level.FINE, "Received Close 1000 \"done\"");
+        assertLogged(Level.FINE, "Received Close 1000 \"done\", the answer to ours");
         assertLogged(Level.FINER, ">> TEXT more 8 chars");
         assertLogged(Level.FINER, ">> PING fin 11 bytes");
         assertLogged(Level.FINER, ">> CONTINUATION fin 8 chars");

@@ -169,6 +169,19 @@ class MessageAssemblerTest {
     }
 
     @Test
+    void aBinaryPartTakenByReadFrameNoLongerCountsAgainstTheLimit() throws Exception {
+        MessageAssembler assembler = new MessageAssembler(8);
+        assertNull(add(assembler, new BinaryPart(Opcode.BINARY, new byte[5], false)));
+        assertEquals(1, assembler.heldParts());
+        Part first = assembler.takeOldest().toFrame(RESULTS);
+        assertEquals(5, first.bytes().length);
+        assertFalse(assembler.holdsParts());
+        assertNull(add(assembler, new BinaryPart(Opcode.CONTINUATION, new byte[4], false)));
+        assertEquals(8, ((byte[]) add(assembler, new BinaryPart(Opcode.CONTINUATION, new byte[4], true))).length,
+                "the 5 bytes readFrame took are not part of what readMessage returns, nor of its size");
+    }
+
+    @Test
     void eachMessageStartsCountingFromZero() throws Exception {
         MessageAssembler assembler = new MessageAssembler(4);
         for (int i = 0; i < 3; i++) {

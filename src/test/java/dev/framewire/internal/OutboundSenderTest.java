@@ -309,4 +309,148 @@ class OutboundSenderTest {
         assertTrue(sender.sendPingWithin(bytes(3), 1_000_000_000L));
         assertInstanceOf(Send.class, ws.send(1));
     }
+
+    @Test
+    void aJdkRefusalOfTheArgumentsIsTheCallersMistakeNotTheEndOfTheConnection() throws Exception {
+        OutboundSender sender = endingSender(null);
+        Background text = sending("text", () -> sender.sendText("x", true, true));
+        awaitSends(1);
+        ws.send(0).fail(new IllegalArgumentException("Malformed UTF-16"));
+        IllegalArgumentException refused = text.failure(IllegalArgumentException.class);
+        assertEquals("Malformed UTF-16", refused.getMessage());
+        Background ping = sending("ping", () -> sender.sendPing(bytes(1)));
+        awaitSends(2);
+        ws.send(1).fail(new IllegalStateException("Send pending"));
+        assertEquals("Send pending", ping.failure(IllegalStateException.class).getMessage());
+        assertTrue(aborts.isEmpty(), "the connection stays open");
+        assertTrue(state.isOpen());
+    }
+
+    @Test
+    void aJdkSendFailingAfterThePeersCloseKeepsTheJdksErrorAsCause() throws Exception {
+        OutboundSender sender = endingSender(null);
+        Background send = sending("send", () -> sender.sendText("late", true, true));
+        awaitSends(1);
+        state.end(new Ending(new CloseStatus(1000, ""), "The peer closed the connection", null, false));
+        IOException outputClosed = new IOException("Output closed");
+        ws.send(0).fail(outputClosed);
+        assertSame(outputClosed, send.failure(ConnectionClosedException.class).getCause());
+    }
+
+    @Test
+    void anInterruptedSenderKeepsItsInterruptStatus() throws Exception {
+        OutboundSender sender = sender(null);
+        sending("holder", () -> sender.sendText("one", true, true));
+        awaitSends(1);
+        Background waiting = Background.start("waiting", () -> {
+            try {
+                sender.sendText("two", true, true);
+                return "sent";
+            } catch (InterruptedIOException e) {
+                return Thread.currentThread().isInterrupted() ? "interrupted, status kept" : "interrupted, status lost";
+            }
+        }).parked();
+        waiting.thread.interrupt();
+        assertEquals("interrupted, status kept", waiting.result());
+        ws.send(0).complete();
+    }
+
+    @Test
+    void sendCloseReturnsOnlyOnceTheCloseIsWritten() throws Exception {
+        OutboundSender sender = sender(null);
+        Background close = sending("close", () -> sender.sendClose(1000, "bye")).parked();
+        assertEquals(Kind.CLOSE, ws.send(0).kind);
+        assertFalse(close.isDone(), "the Close is not written yet");
+        completeFor(0, close);
+    }
+
+    @Test
+    void aPingWrittenWithinTheTimeCounts() throws Exception {
+        OutboundSender sender = sender(null);
+        Background ping = Background.start("ping", () -> sender.sendPingWithin(bytes(1), Duration.ofMinutes(1).toNanos()))
+                .parked();
+        ws.send(0).complete();
+        assertEquals(true, ping.result());
+    }
+
+    @Test
+    void onlyTheStreamSendsWhileItIsOpenUntilItsLastFrame() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        Object stream = "the test's stream";
+        sender.openStream(stream);
+        IllegalStateException again = assertThrows(IllegalStateException.class, () -> sender.openStream("another stream"));
+        assertEquals("Cannot open another stream while the test's stream is open: close() it first", again.getMessage());
+        sender.streamBinary(stream, bytes(1), false);
+        IllegalStateException outside = assertThrows(IllegalStateException.class, () -> sender.sendText("x", true, true));
+        assertEquals("Cannot send while the test's stream is open: close() it first (Ping, Pong and Close may be sent"
+                + " meanwhile)", outside.getMessage());
+        sender.sendPong(bytes(2));
+        sender.streamBinary(stream, bytes(3), true);
+        sender.sendText("after", true, true);
+
+        Object writer = "the test's writer";
+        sender.openStream(writer);
+        sender.streamText(writer, "a", false);
+        IllegalStateException inWriter = assertThrows(IllegalStateException.class, () -> sender.sendText("x", false, false));
+        assertTrue(inWriter.getMessage().startsWith("Cannot send while the test's writer is open"), inWriter.getMessage());
+        assertThrows(IllegalStateException.class, () -> sender.sendBinary(bytes(4), false, false));
+        sender.streamText(writer, "b", true);
+        sender.sendBinary(bytes(5), true, true);
+        assertEquals(List.of("BINARY 1 bytes more", "PONG 1 bytes", "BINARY 1 bytes last", "TEXT \"after\" last",
+                "TEXT \"a\" more", "TEXT \"b\" last", "BINARY 1 bytes last"),
+                ws.sends().stream().map(Send::toString).toList());
+    }
+
+    @Test
+    void aStreamCannotOpenInsideAnUnfinishedMessageNorAfterTheEnd() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        sender.sendText("half", false, false);
+        IllegalStateException inText = assertThrows(IllegalStateException.class, () -> sender.openStream("a stream"));
+        assertEquals("Cannot open a stream inside an unfinished text message: finish it first with sendFrame(…, true)",
+                inText.getMessage());
+        sender.sendText("", true, false); // the refusal gave the data slot back: this does not block
+        sender.sendBinary(bytes(1), false, false);
+        IllegalStateException inBinary = assertThrows(IllegalStateException.class, () -> sender.openStream("a stream"));
+        assertTrue(inBinary.getMessage().contains("inside an unfinished binary message"), inBinary.getMessage());
+        sender.sendBinary(bytes(2), true, false);
+        sender.openStream("a stream");
+        sender.streamBinary("a stream", bytes(3), true);
+        sender.sendClose(1000, "");
+        assertThrows(ConnectionClosedException.class, () -> sender.openStream("a late stream"));
+    }
+
+    @Test
+    void anEmptyNonFinalTextFrameGoesOutAsItIs() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        sender.sendText("", false, false);
+        sender.sendText("", true, false);
+        assertEquals(List.of("TEXT \"\" more", "TEXT \"\" last"), ws.sends().stream().map(Send::toString).toList());
+    }
+
+    @Test
+    void anUnpairedSurrogateAfterACompletedPairIsReportedAtItsIndexInTheCallersText() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        sender.sendText("\uD83D", false, false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> sender.sendText("\uDE00a\uDE00", true, false));
+        assertTrue(e.getMessage().startsWith("Text has an unpaired surrogate at index 2 (U+DE00)"), e.getMessage());
+    }
+
+    @Test
+    void anOpenStreamsFramesWaitForEachOtherInTheDataSlot() throws Exception {
+        OutboundSender sender = sender(null);
+        Object stream = "the test's stream";
+        sender.openStream(stream);
+        Background first = sending("first", () -> sender.streamBinary(stream, bytes(1), false));
+        awaitSends(1);
+        Background second = sending("second", () -> sender.streamBinary(stream, bytes(2), true)).parked();
+        assertEquals(1, ws.sendCount(), "opening the stream gave back exactly the permit it took");
+        completeFor(0, first);
+        awaitSends(2);
+        completeFor(1, second);
+    }
 }

@@ -212,6 +212,24 @@ class StreamTest {
         }
     }
 
+    @Test
+    void availableCountsTheBytesOfThePartAtHandAndAClosedStreamRefusesReads() throws IOException {
+        try (FrameSocket ws = connect()) {
+            ws.sendFrame(new byte[] {1, 2, 3, 4, 5}, false);
+            ws.sendFrame(new byte[] {6}, true);
+            MessageStream in = ws.readMessageStream();
+            assertEquals(5, in.available(), "the first part, without waiting for the next");
+            assertEquals(1, in.read());
+            assertEquals(2, in.read(new byte[2], 0, 2));
+            assertEquals(2, in.available());
+            in.close();
+            assertThrows(IOException.class, in::available);
+            assertThrows(IOException.class, in::read);
+            ws.sendText("next");
+            assertEquals("next", ws.readMessage().text(), "close() dropped the rest of that message only");
+        }
+    }
+
     // ------------------------------------------------------------------------- mixing rules
 
     @Test
