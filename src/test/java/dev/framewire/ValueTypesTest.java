@@ -161,6 +161,7 @@ class ValueTypesTest {
         assertEquals(binary.hashCode(), Message.ofBinary(new byte[] {'o', 'k'}).hashCode());
         assertNotEquals(binary, Message.ofText("ok"), "a text and a binary message differ even with the same bytes");
         assertNotEquals(text, Message.ofText("he"));
+        assertNotEquals(text.hashCode(), Message.ofText("he").hashCode());
         assertNotEquals(binary, Message.ofBinary(new byte[] {'o'}));
         assertNotEquals(text, "h\u00e9");
         assertThrows(NullPointerException.class, () -> Message.ofText(null));

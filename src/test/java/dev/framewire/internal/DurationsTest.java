@@ -16,6 +16,9 @@ class DurationsTest {
         assertEquals("250 µs", Durations.format(Duration.ofNanos(250_000)));
         assertEquals("7 ns", Durations.format(Duration.ofNanos(7)));
         assertEquals("0 ns", Durations.format(Duration.ZERO));
+        assertEquals("999 ns", Durations.format(Duration.ofNanos(999)));
+        assertEquals("1 µs", Durations.format(Duration.ofNanos(1_000)), "a unit starts at one of it");
+        assertEquals("1 ms", Durations.format(Duration.ofNanos(1_000_000)));
     }
 
     @Test

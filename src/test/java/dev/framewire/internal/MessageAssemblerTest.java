@@ -182,6 +182,16 @@ class MessageAssemblerTest {
     }
 
     @Test
+    void aJoinedBinaryMessageLeavesNothingForTheNext() throws Exception {
+        MessageAssembler assembler = new MessageAssembler(100);
+        for (byte b = 1; b <= 2; b++) {
+            assertNull(add(assembler, new BinaryPart(Opcode.BINARY, new byte[] {b}, false)));
+            assertArrayEquals(new byte[] {b, b}, (byte[]) add(assembler, new BinaryPart(Opcode.CONTINUATION, new byte[] {b}, true)));
+            assertEquals(0, assembler.heldParts());
+        }
+    }
+
+    @Test
     void eachMessageStartsCountingFromZero() throws Exception {
         MessageAssembler assembler = new MessageAssembler(4);
         for (int i = 0; i < 3; i++) {
