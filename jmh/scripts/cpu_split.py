@@ -14,6 +14,8 @@ import sys
 from collections import Counter
 
 JAVA_PARTS = [
+    # The benchmark's own package first: it is inside dev/framewire/ too.
+    ("dev/framewire/jmh/", "benchmark client code"),
     ("dev/framewire/internal/", "framewire (queue, reader, sender)"),
     ("dev/framewire/", "framewire (facade)"),
     ("jdk/internal/net/http/websocket/", "JDK WebSocket (framing, masking, message coding)"),
@@ -26,7 +28,6 @@ JAVA_PARTS = [
     ("jdk/internal/net/http/", "JDK HTTP transport (SocketTube, selector loop)"),
     ("sun/nio/ch/", "NIO socket layer (Java side)"),
     ("org/openjdk/jmh/", "benchmark harness"),
-    ("dev/framewire/jmh/", "benchmark client code"),
 ]
 SYSCALLS = [
     ("futex", "kernel: futex (park/unpark, wake-ups)"),

@@ -28,6 +28,11 @@ final class ProxyAuthentication {
     }
 
     static String explain(String proxy, URI uri, HttpClient client, HttpHeaders headers) {
+        return explain(proxy, uri, client, headers, System.getProperty(PROPERTY));
+    }
+
+    /** {@code disabledSchemes}: the value of {@link #PROPERTY} as the JVM has it, or null when unset. */
+    static String explain(String proxy, URI uri, HttpClient client, HttpHeaders headers, String disabledSchemes) {
         List<String> challenges = headers.allValues("Proxy-Authenticate");
         StringBuilder out = new StringBuilder("The proxy ").append(proxy)
                 .append(" refused to open a tunnel to ").append(uri).append(": HTTP 407 Proxy Authentication Required");
@@ -40,7 +45,7 @@ final class ProxyAuthentication {
             return out.append("java.net.http answers only Basic proxy authentication, so framewire cannot"
                     + " authenticate to this proxy").toString();
         }
-        if (basicDisabledForTunnels()) {
+        if (basicDisabledForTunnels(disabledSchemes)) {
             return out.append("The JDK does not send Basic credentials to a proxy through a CONNECT tunnel unless the"
                     + " JVM is started with -D" + PROPERTY + "= (empty; the JDK's default, Basic, comes from its"
                     + " conf/net.properties). Put it on the java command line: java.net.http reads it once, when"
@@ -62,11 +67,10 @@ final class ProxyAuthentication {
     }
 
     /**
-     * Whether Basic is disabled for tunnels, judged from the system property as it is now: unset
-     * means the JDK's default from {@code conf/net.properties}, which is {@code Basic}.
+     * Whether Basic is disabled for tunnels, judged from the system property's value as it is now:
+     * unset (null) means the JDK's default from {@code conf/net.properties}, which is {@code Basic}.
      */
-    private static boolean basicDisabledForTunnels() {
-        String value = System.getProperty(PROPERTY);
+    private static boolean basicDisabledForTunnels(String value) {
         if (value == null) {
             return true;
         }
