@@ -48,7 +48,7 @@ public record Backoff(Duration initial, Duration max) {
     public long ceilingNanos(int step) {
         long initialNanos = Checks.toNanosSaturated(initial);
         long maxNanos = Checks.toNanosSaturated(max);
-        if (step >= LAST_DOUBLING || initialNanos > maxNanos >> step) {
+        if (step > LAST_DOUBLING || initialNanos > maxNanos >> step) {
             return maxNanos;
         }
         return initialNanos << step;

@@ -30,6 +30,16 @@ class BackoffTest {
     }
 
     @Test
+    void theLastDoublingStepStillDoublesAndACeilingEqualToMaxIsKept() {
+        Backoff tiny = new Backoff(Duration.ofNanos(1), Duration.ofSeconds(Long.MAX_VALUE));
+        assertEquals(1L << Backoff.LAST_DOUBLING, tiny.ceilingNanos(Backoff.LAST_DOUBLING), "2^62 ns, below max");
+        assertEquals(Long.MAX_VALUE, tiny.ceilingNanos(Backoff.LAST_DOUBLING + 1), "2^63 would overflow");
+        Backoff odd = new Backoff(Duration.ofNanos(1), Duration.ofNanos(3));
+        assertEquals(2, odd.ceilingNanos(1), "max >> 1 equals initial: doubling still fits under max");
+        assertEquals(3, odd.ceilingNanos(2));
+    }
+
+    @Test
     void fullJitterStaysWithinZeroAndTheCeiling() {
         long ceiling = BACKOFF.ceilingNanos(3);
         long least = Long.MAX_VALUE;

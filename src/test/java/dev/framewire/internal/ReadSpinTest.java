@@ -83,7 +83,27 @@ class ReadSpinTest {
     @Test
     void aTimeoutShorterThanTheSpinStillTimesOut() throws Exception {
         assertNull(queue.take(TimeUnit.MILLISECONDS.toNanos(20)));
+        long start = System.nanoTime();
         assertNull(queue.take(0), "a read that must not wait does not spin either");
+        // Only a bound that catches a hang: spinning for the whole 10 s spin would pass it.
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "take(0) spun");
+    }
+
+    @Test
+    void theTimeSpentSpinningCountsAgainstTheReadTimeout() throws Exception {
+        // The read may wait 1 s in all, spin included: a part that comes at 2 s is for a later read.
+        Thread late = new Thread(() -> {
+            try {
+                Thread.sleep(2_000);
+                ws.deliverText(listener, "late", true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        late.start();
+        assertNull(queue.take(TimeUnit.SECONDS.toNanos(1)), "the read waited past its timeout");
+        late.join();
+        assertEquals("late", ((TextPart) queue.take(-1)).takeText());
     }
 
     @Test
@@ -92,6 +112,7 @@ class ReadSpinTest {
         AtomicLong checks = new AtomicLong();
         long spent = brief.await(() -> checks.incrementAndGet() < 0, -1);
         assertTrue(spent >= TimeUnit.MILLISECONDS.toNanos(5), "spent " + spent + " ns");
+        assertTrue(spent < TimeUnit.SECONDS.toNanos(5), "spent " + spent + " ns: the time measured is the time spun");
         assertTrue(checks.get() > 1, "it polled more than once");
     }
 

@@ -100,6 +100,8 @@ class RetryRulesTest {
                 RetryRules.retryAfter(refused(429, "Retry-After", "Sun, 1 Mar 2026 11:00:00 GMT"), NOW), "a date passed");
         assertEquals(Optional.of(Duration.ofSeconds(Long.MAX_VALUE)),
                 RetryRules.retryAfter(refused(503, "Retry-After", "99999999999999999999999"), NOW));
+        assertEquals(Optional.of(Duration.ofSeconds(999_999_999_999_999_999L)),
+                RetryRules.retryAfter(refused(503, "Retry-After", "999999999999999999"), NOW), "18 digits fit a long");
     }
 
     @Test

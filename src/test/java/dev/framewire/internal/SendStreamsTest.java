@@ -37,6 +37,17 @@ class SendStreamsTest {
     }
 
     @Test
+    void aWriterSendsTheSliceOfACharArrayItIsGivenAcrossFragments() throws Exception {
+        char[] chars = ("<" + "x".repeat(TextSendWriter.FRAGMENT_CHARS - 1) + "yz>").toCharArray();
+        try (Writer writer = TextSendWriter.open(sender)) {
+            writer.write(chars, 1, chars.length - 2);
+        }
+        assertEquals(2, ws.sendCount());
+        assertEquals("x".repeat(TextSendWriter.FRAGMENT_CHARS - 1) + "y", ws.send(0).text);
+        assertEquals("z", ws.send(1).text, "the second fragment starts where the first ended in the slice");
+    }
+
+    @Test
     void aWritersFlushSendsWhatIsBufferedAsANonFinalFrame() throws Exception {
         Writer writer = TextSendWriter.open(sender);
         writer.write("ab");

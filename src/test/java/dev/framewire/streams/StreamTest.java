@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,6 +109,30 @@ class StreamTest {
             }
             ws.sendText("next");
             assertEquals("next", ws.readMessage().text(), "the connection goes on after the stream");
+        }
+    }
+
+    @Test
+    void aStreamReadOnOneThreadCanBeReadAndClosedOnAnother() throws Exception {
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try (FrameSocket ws = connect()) {
+            ws.sendText("hello, streams");
+            MessageStream in = ws.readMessageStream(WAIT);
+            Reader reader = in.reader();
+            assertEquals('h', in.read());
+            byte[] two = new byte[2];
+            assertEquals(2, in.read(two, 0, 2));
+            assertEquals(11, in.available());
+            // Every call above let go of the stream's lock: another thread gets it at once.
+            assertSame(reader, other.submit(in::reader).get(5, TimeUnit.SECONDS));
+            assertEquals(11, other.submit(in::available).get(5, TimeUnit.SECONDS));
+            in.close();
+            other.submit(() -> {
+                in.close();
+                return null;
+            }).get(5, TimeUnit.SECONDS);
+        } finally {
+            other.shutdownNow();
         }
     }
 

@@ -36,10 +36,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * The ratio that matters is to rawJdkQueue: java.net.http.WebSocket with the listener-to-queue
  * hand-off a user writes by hand, which is what framewire replaces. rawJdkDirect shows what the
  * JDK can do at best with the same listener (no executor hop); rawSocket is the floor.
+ *
+ * Ten seconds of warm-up: after three, every client's per-iteration p50 was still falling through
+ * the measurement (281 to 126 µs for one fork) and the JIT compilers still took a quarter of the
+ * client's CPU (async-profiler). Clients that warm up at different speeds would
+ * otherwise be compared at different points of their warm-up.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 10, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class EchoLatency {
