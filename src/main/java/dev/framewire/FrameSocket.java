@@ -891,7 +891,10 @@ public final class FrameSocket implements AutoCloseable {
          * <p>The cost is CPU: a reader that spins keeps a core busy (it yields the core to any
          * other runnable thread on each turn) for up to {@code spin} every time it finds nothing
          * to read. Use it for request/response traffic where latency matters more than CPU, not
-         * for connections that mostly sit idle.
+         * for connections that mostly sit idle. It helps only with a core to spare: the spinning
+         * reader competes with the JDK's selector thread, which must run first for a frame to
+         * arrive at all. On a machine whose cores are all busy (on two cores shared with the
+         * peer, in our benchmarks) it can make round trips slower; measure before keeping it.
          *
          * <p>Virtual threads never spin, whatever this says: spinning would hold the carrier
          * thread that other virtual threads need, so they block at once. Reads with a timeout

@@ -566,6 +566,26 @@ class EchoServerTest {
      * another thread calls close(). The reader must wake with the end, told that this side closed,
      * and what its unfinished message held must be dropped as it leaves.
      */
+    /**
+     * close() drops what nobody read, so the JDK gets demand again and the peer's Close can arrive:
+     * with a full queue and no reader, close() would otherwise wait out its timeout and end with
+     * 1006 instead of the peer's 1000.
+     */
+    @Test
+    void closeWithUnreadMessagesQueuedStillReceivesThePeersClose() throws Exception {
+        FrameSocket ws = FrameSocket.newBuilder().maxQueuedParts(1).closeTimeout(WAIT).connect(server.uri());
+        ws.sendText("one");
+        ws.sendText("two");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (ws.queuedParts() < 1) {
+            assertTrue(System.nanoTime() < deadline, "the echo never arrived");
+            Thread.sleep(5);
+        }
+        assertEquals(1, ws.queuedParts(), "one part fills the queue; the JDK holds the second");
+        ws.close();
+        assertEquals(Optional.of(new CloseStatus(CloseStatus.NORMAL_CLOSURE, "")), ws.closeStatus());
+    }
+
     @Test
     void closeFromAnotherThreadWhileAReaderIsBlockedMidMessage() throws Exception {
         FrameSocket ws = connect();

@@ -13,7 +13,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.ProxySelector;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -204,6 +206,29 @@ class ConnectFailuresTest {
                 "on wss:// the hint would be wrong");
         assertEquals("Could not open " + WS + ": java.io.IOException", message(DIRECT, WS, new IOException()),
                 "a failure without words is not taken for a closed connection");
+        IOException other = new IOException("outer", new IOException("Broken pipe"));
+        assertEquals("Could not open " + WS + ": " + other, message(DIRECT, WS, other),
+                "nor is one whose words are about something else");
+    }
+
+    @Test
+    void theProxyIsTheOneTheSelectorGivesForTheHttpFormOfTheUri() {
+        // The JDK asks the selector about https:// for wss:// and http:// for ws://; so does framewire.
+        HttpClient tlsOnly = HttpClient.newBuilder().proxy(new ProxySelector() {
+            @Override
+            public List<Proxy> select(URI uri) {
+                return "https".equals(uri.getScheme())
+                        ? List.of(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved("tls-proxy.example", 8443)))
+                        : List.of(Proxy.NO_PROXY);
+            }
+
+            @Override
+            public void connectFailed(URI uri, SocketAddress address, IOException failure) {
+            }
+        }).build();
+        HttpTimeoutException timeout = new HttpTimeoutException("request timed out");
+        assertTrue(message(tlsOnly, WSS, timeout).contains(" through the proxy tls-proxy.example:8443 "));
+        assertTrue(message(tlsOnly, WS, timeout).startsWith("Opening " + WS + " did not complete"));
     }
 
     @Test

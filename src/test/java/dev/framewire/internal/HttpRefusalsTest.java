@@ -41,6 +41,25 @@ class HttpRefusalsTest {
     }
 
     @Test
+    void theHeadersThatExplainARefusalAreQuoted() {
+        HttpHeaders html = HttpHeaders.of(Map.of("Content-Type", List.of("text/html")), (name, value) -> true);
+        assertTrue(HttpRefusals.explain(URI_, 200, html, "jdk").endsWith("answered the upgrade request with HTTP 200 OK"
+                + " (Content-Type text/html) instead of 101 Switching Protocols"), HttpRefusals.explain(URI_, 200, html, "jdk"));
+        HttpHeaders challenge = HttpHeaders.of(Map.of("WWW-Authenticate", List.of("Bearer realm=\"r\"")), (n, v) -> true);
+        assertTrue(HttpRefusals.explain(URI_, 401, challenge, "jdk").contains(
+                "; it asks for authentication: WWW-Authenticate: Bearer realm=\"r\"; send credentials with"));
+        assertTrue(explain(401).contains(" without a WWW-Authenticate challenge; send credentials with"), explain(401));
+        HttpHeaders secret = HttpHeaders.of(Map.of("Location", List.of("wss://u:pw@h/y")), (n, v) -> true);
+        assertTrue(HttpRefusals.explain(URI_, 302, secret, "jdk").startsWith("The server redirects ws://h/x to wss://h/y"));
+        HttpHeaders broken = HttpHeaders.of(Map.of("Location", List.of("wss://u:pw@h/a b")), (n, v) -> true);
+        assertTrue(HttpRefusals.explain(URI_, 302, broken, "jdk").contains("to (a Location that is not a valid URI)"));
+        HttpHeaders plain = HttpHeaders.of(Map.of("Location", List.of("/a b")), (n, v) -> true);
+        assertTrue(HttpRefusals.explain(URI_, 302, plain, "jdk").contains("to /a b ("));
+        assertTrue(HttpRefusals.explain(URI_, 101, NONE, "no Upgrade header").endsWith(
+                "with HTTP 101 Switching Protocols but did not complete the WebSocket upgrade: no Upgrade header"));
+    }
+
+    @Test
     void onlyServerErrorsAreCalledThat() {
         assertTrue(explain(499).endsWith("HTTP 499"), explain(499));
         assertTrue(explain(500).endsWith("HTTP 500 Internal Server Error (an error of the server)"), explain(500));
