@@ -151,7 +151,7 @@ public final class FrameQueue {
         if (taken != null) {
             return taken;
         }
-        if (held.get() == 0 && !endOffered) {
+        if (spin != ReadSpin.OFF && held.get() == 0 && !endOffered) { // the default (off) reads nothing more
             // Nothing queued: perhaps wait actively first (Builder.readSpin), so the listener's
             // hand-off finds this thread awake instead of having to unpark it.
             long spent = spin.await(arrival, timeoutNanos);
