@@ -1,5 +1,6 @@
 package dev.framewire;
 
+import dev.framewire.testing.TestThreads;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -590,7 +591,7 @@ class EchoServerTest {
     void closeFromAnotherThreadWhileAReaderIsBlockedMidMessage() throws Exception {
         FrameSocket ws = connect();
         ws.sendFrame("half", false);
-        CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Throwable> reader = TestThreads.supply(() -> {
             try {
                 ws.readMessage(WAIT);
                 return null;

@@ -1,5 +1,6 @@
 package dev.framewire;
 
+import dev.framewire.testing.TestThreads;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -239,7 +240,7 @@ class ScriptedPeerTest {
             testDone.await(30, TimeUnit.SECONDS); // a peer that never reads: TCP fills up
         })) {
             FrameSocket ws = client().closeTimeout(Duration.ofMillis(500)).connect(server.uri());
-            CompletableFuture<Throwable> sender = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Throwable> sender = TestThreads.supply(() -> {
                 byte[] chunk = new byte[1 << 20];
                 try {
                     while (true) {

@@ -1,5 +1,6 @@
 package dev.framewire.internal;
 
+import dev.framewire.testing.TestThreads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -69,7 +70,7 @@ class ReadSpinTest {
 
     @Test
     void theEndStopsTheSpin() throws Exception {
-        CompletableFuture<Inbound> taken = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Inbound> taken = TestThreads.supply(() -> {
             try {
                 return queue.take(-1);
             } catch (InterruptedException e) {
