@@ -66,7 +66,11 @@ import java.util.concurrent.TimeoutException;
  * <h2>Sending</h2>
  * Every send blocks until the JDK has written the frame (or until the
  * {@linkplain Builder#sendTimeout(Duration) send timeout}). Sends may come from many threads:
- * framewire serializes them, so the JDK's "Send pending" never reaches a caller. The first
+ * framewire serializes them per message, so the JDK's "Send pending" never reaches a caller and
+ * the frames of a fragmented message are never mixed with another thread's: the message belongs
+ * to the thread that sent its first frame until its final frame, and other threads' data sends
+ * wait for it (within the send timeout). A {@code ByteBuffer} of any kind and byte order is sent
+ * as its bytes; a send that returns normally leaves its position at its limit. The first
  * {@code sendFrame} of a message decides its type and the following ones are continuations;
  * mixing types inside an unfinished message is an {@link IllegalStateException}. Ping, Pong and
  * Close may be sent at any time, also between the frames of a message. Every argument is checked
@@ -165,6 +169,10 @@ public final class FrameSocket implements AutoCloseable {
      * Sends a text frame: the first frame of a text message, or the next frame of the unfinished
      * text message. Blocks until the frame is written.
      *
+     * <p>The message belongs to the calling thread until its final frame: another thread's data
+     * send waits meanwhile (within the send timeout), so the frames of two threads' messages are
+     * never mixed on the wire. Send all the frames of a message from the thread that started it.
+     *
      * <p>A high surrogate at the very end of a non-final frame is held back and sent with the
      * next frame, which must then start with the matching low surrogate. Text longer than 16 KiB
      * in UTF-8 is cut by the JDK into several wire frames of the same message.
@@ -185,8 +193,12 @@ public final class FrameSocket implements AutoCloseable {
 
     /**
      * Sends a binary frame: the first frame of a binary message, or the next frame of the
-     * unfinished binary message. The buffer's remaining bytes are sent and its position moves to
-     * its limit. Blocks until the frame is written.
+     * unfinished binary message. The buffer's remaining bytes are sent, whatever its byte order;
+     * when this method returns normally its position is at its limit, and when it throws the
+     * position is unchanged. Blocks until the frame is written.
+     *
+     * <p>The message belongs to the calling thread until its final frame: another thread's data
+     * send waits meanwhile, so the frames of two threads' messages are never mixed.
      *
      * @param data the payload of this frame
      * @param fin  {@code true} if this is the last frame of the message
@@ -235,8 +247,9 @@ public final class FrameSocket implements AutoCloseable {
     }
 
     /**
-     * Sends a whole binary message: the buffer's remaining bytes (its position moves to its
-     * limit). Blocks until it is written.
+     * Sends a whole binary message: the buffer's remaining bytes, whatever its kind and byte
+     * order. When this method returns normally the position is at the limit; when it throws, the
+     * position is unchanged. Blocks until it is written.
      *
      * @param message the payload
      * @throws IllegalStateException     if a message sent with {@code sendFrame}, or a send stream, is unfinished

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -33,6 +34,18 @@ import java.util.function.Consumer;
  * message whose last frame has not been sent yet, or {@code null}. A text fragment that ends in a
  * high surrogate keeps that char back for the next fragment, because the JDK encodes every call
  * on its own and would reject the half pair.
+ *
+ * <p>Sends are serialized per message, not per frame: the thread that sends the first frame of a
+ * fragmented message with {@code sendFrame} owns the message until its final frame
+ * ({@link MessageTurn}). Another thread's data send waits for that, inside the same send timeout
+ * as its wait for the data slot, so two threads' fragments never mix into one message on the
+ * wire. Control frames take the other slot and still go out between fragments.
+ *
+ * <p>Buffers: the JDK is handed a big-endian view of the caller's buffer, never the buffer itself
+ * ({@link #forJdk}). JDK 17 masks a payload eight bytes at a time in the buffer's own byte order
+ * (JDK-8351339, fixed in JDK 25), which corrupts a little-endian buffer on the wire; and a view
+ * leaves the caller's position alone while the JDK reads, so the position moves to the limit
+ * exactly when a send returns normally.
  */
 public final class OutboundSender {
 
@@ -48,6 +61,7 @@ public final class OutboundSender {
     private Opcode messageInProgress; // guarded by dataSlot: touched only by the sender holding it
     private char heldHighSurrogate;   // 0 when none; guarded by dataSlot
     private Object openStream;        // the open send stream (its toString names it), or null; guarded by dataSlot
+    private final MessageTurn turn = new MessageTurn();
 
     /**
      * Creates a sender.
@@ -65,6 +79,8 @@ public final class OutboundSender {
         this.sendTimeout = sendTimeout;
         this.abort = abort;
         this.tap = tap;
+        // A thread waiting for another thread's message must not outwait the connection.
+        state.ended().whenComplete((ending, failure) -> turn.wakeAll());
     }
 
     /**
@@ -87,14 +103,11 @@ public final class OutboundSender {
     }
 
     private void sendText(CharSequence text, boolean last, boolean wholeMessage, Object stream) throws IOException {
-        sendInSlot(dataSlot, "text frame", () -> {
+        sendData("text frame", stream, () -> {
             requireFragmentOf(Opcode.TEXT, wholeMessage, stream);
             CharSequence payload = withHeldSurrogate(text, last, wholeMessage);
             tap.sentText(messageInProgress == null ? Opcode.TEXT : Opcode.CONTINUATION, last, payload);
-            messageInProgress = last ? null : Opcode.TEXT;
-            if (last) {
-                openStream = null;
-            }
+            messageIs(last ? null : Opcode.TEXT, stream);
             return webSocket.sendText(payload, last);
         });
     }
@@ -152,15 +165,81 @@ public final class OutboundSender {
     }
 
     private void sendBinary(ByteBuffer data, boolean last, boolean wholeMessage, Object stream) throws IOException {
-        sendInSlot(dataSlot, "binary frame", () -> {
+        ByteBuffer view = forJdk(data);
+        sendData("binary frame", stream, () -> {
             requireFragmentOf(Opcode.BINARY, wholeMessage, stream);
-            tap.sent(messageInProgress == null ? Opcode.BINARY : Opcode.CONTINUATION, last, data);
-            messageInProgress = last ? null : Opcode.BINARY;
-            if (last) {
-                openStream = null;
-            }
-            return webSocket.sendBinary(data, last);
+            tap.sent(messageInProgress == null ? Opcode.BINARY : Opcode.CONTINUATION, last, view);
+            messageIs(last ? null : Opcode.BINARY, stream);
+            return webSocket.sendBinary(view, last);
         });
+        consumed(data);
+    }
+
+    /**
+     * Records the message the frame being started leaves unfinished ({@code null}: none), and
+     * who owns it: a stream's frames may come from any thread, a {@code sendFrame} message's
+     * only from the thread that started it. Runs in the data slot, just before the JDK call.
+     */
+    private void messageIs(Opcode unfinished, Object stream) {
+        messageInProgress = unfinished;
+        if (unfinished == null) {
+            openStream = null;
+            turn.finished();
+        } else if (stream == null) {
+            turn.ownedBy(Thread.currentThread(), unfinished);
+        }
+    }
+
+    /**
+     * Sends one data frame: waits until no other thread owns an unfinished message and the data
+     * slot is free, both within one send timeout, then starts and awaits the send.
+     */
+    private void sendData(String what, Object stream, SendStart send) throws IOException {
+        acquireDataTurn(stream);
+        sendInHeldSlot(dataSlot, what, send);
+    }
+
+    /**
+     * Takes the data slot at a moment when no other thread owns an unfinished {@code sendFrame}
+     * message. A stream's own frames never wait for a turn: while a stream is open no
+     * {@code sendFrame} message can be unfinished.
+     */
+    private void acquireDataTurn(Object stream) throws IOException {
+        long deadline = sendTimeout == null ? 0 : System.nanoTime() + Checks.toNanosSaturated(sendTimeout);
+        Thread me = Thread.currentThread();
+        while (true) {
+            acquire(dataSlot, deadline);
+            Thread owner = turn.owner();
+            if (stream != null || owner == null || owner == me || state.sendRefusal() != null) {
+                return; // the checks that follow in the slot refuse what does not fit
+            }
+            dataSlot.release();
+            try {
+                if (!turn.awaitOtherThan(me, sendTimeout == null ? Long.MAX_VALUE : deadline - System.nanoTime(),
+                        () -> state.sendRefusal() != null)) {
+                    throw aborted("Another thread's unfinished " + turn.describe() + " was not finished within "
+                            + Durations.format(sendTimeout) + ", so this send could not start");
+                }
+            } catch (InterruptedException e) {
+                throw interrupted("waiting for another thread to finish its " + turn.describe());
+            }
+        }
+    }
+
+    /**
+     * The view of {@code callers} the JDK is handed: the same bytes, big-endian. JDK 17 masks
+     * eight bytes at a time in the source buffer's own order and writes them big-endian, so a
+     * little-endian buffer of eight bytes or more reached the peer reordered (JDK-8351339). A
+     * duplicate costs no copy, keeps read-only and direct buffers what they are, and leaves the
+     * caller's position untouched until the send has returned.
+     */
+    static ByteBuffer forJdk(ByteBuffer callers) {
+        return callers.duplicate().order(ByteOrder.BIG_ENDIAN);
+    }
+
+    /** A send of {@code callers} returned normally: its bytes are consumed, as the JDK would have done. */
+    private static void consumed(ByteBuffer callers) {
+        callers.position(callers.limit());
     }
 
     /**
@@ -172,7 +251,7 @@ public final class OutboundSender {
      * @throws IllegalStateException if a message or another stream is unfinished
      */
     public void openStream(Object stream) throws IOException {
-        acquire(dataSlot);
+        acquireDataTurn(null);
         try {
             requireOpen();
             if (openStream != null) {
@@ -192,21 +271,25 @@ public final class OutboundSender {
     /** Sends a Ping (payload of at most 125 bytes, checked by the caller). */
     public void sendPing(ByteBuffer payload) throws IOException {
         sendInSlot(controlSlot, "Ping", pingStart(payload));
+        consumed(payload);
     }
 
     private SendStart pingStart(ByteBuffer payload) {
+        ByteBuffer view = forJdk(payload);
         return () -> {
-            tap.sent(Opcode.PING, true, payload);
-            return webSocket.sendPing(payload);
+            tap.sent(Opcode.PING, true, view);
+            return webSocket.sendPing(view);
         };
     }
 
     /** Sends a Pong (payload of at most 125 bytes, checked by the caller). */
     public void sendPong(ByteBuffer payload) throws IOException {
+        ByteBuffer view = forJdk(payload);
         sendInSlot(controlSlot, "Pong", () -> {
-            tap.sent(Opcode.PONG, true, payload);
-            return webSocket.sendPong(payload);
+            tap.sent(Opcode.PONG, true, view);
+            return webSocket.sendPong(view);
         });
+        consumed(payload);
     }
 
     /**
@@ -250,8 +333,9 @@ public final class OutboundSender {
         if (state.sendRefusal() != null || !controlSlot.tryAcquire()) {
             return false;
         }
-        tap.sent(Opcode.PING, true, payload);
-        releaseWhenDone(webSocket.sendPing(payload), controlSlot);
+        ByteBuffer view = forJdk(payload);
+        tap.sent(Opcode.PING, true, view);
+        releaseWhenDone(webSocket.sendPing(view), controlSlot);
         return true;
     }
 
@@ -268,6 +352,11 @@ public final class OutboundSender {
      */
     private void sendInSlot(Semaphore slot, String what, SendStart send) throws IOException {
         acquire(slot);
+        sendInHeldSlot(slot, what, send);
+    }
+
+    /** {@link #sendInSlot} once the caller holds {@code slot}. */
+    private void sendInHeldSlot(Semaphore slot, String what, SendStart send) throws IOException {
         CompletableFuture<WebSocket> sent = startInSlot(slot, send);
         try {
             await(sent, what);
@@ -319,6 +408,7 @@ public final class OutboundSender {
             throw state.sendRefusal();
         }
         tap.debug("Sending Close " + status);
+        turn.wakeAll(); // nothing more may be sent: a thread waiting for its turn gets the refusal
         return webSocket.sendClose(status.code(), status.reason());
     }
 
@@ -355,10 +445,15 @@ public final class OutboundSender {
     }
 
     private void acquire(Semaphore slot) throws IOException {
+        acquire(slot, sendTimeout == null ? 0 : System.nanoTime() + Checks.toNanosSaturated(sendTimeout));
+    }
+
+    /** Takes {@code slot} by {@code deadline} (a {@link System#nanoTime()}; ignored without a send timeout). */
+    private void acquire(Semaphore slot, long deadline) throws IOException {
         try {
             if (sendTimeout == null) {
                 slot.acquire();
-            } else if (!slot.tryAcquire(Checks.toNanosSaturated(sendTimeout), TimeUnit.NANOSECONDS)) {
+            } else if (!slot.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw timedOut("the previous send");
             }
         } catch (InterruptedException e) {
@@ -412,8 +507,13 @@ public final class OutboundSender {
     }
 
     private SendTimeoutException timedOut(String what) {
-        String message = "Sending " + what + " did not complete within " + Durations.format(sendTimeout)
-                + " (is the peer reading?); the connection was aborted";
+        return aborted("Sending " + what + " did not complete within " + Durations.format(sendTimeout)
+                + " (is the peer reading?)");
+    }
+
+    /** The send timeout ran out ({@code why}): the connection is aborted, as the timeout promises. */
+    private SendTimeoutException aborted(String why) {
+        String message = why + "; the connection was aborted";
         abort.accept(Ending.localAbort(message, null));
         return new SendTimeoutException(message, sendTimeout);
     }

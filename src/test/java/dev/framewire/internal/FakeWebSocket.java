@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,10 @@ import java.util.function.BooleanSupplier;
  *       completes or fails by hand ({@link Send}), unless {@link #autoComplete} is set. Like the
  *       JDK, a second text/binary send (or Ping/Pong send) while one of its kind is incomplete
  *       fails with "Send pending"; such overlaps are counted so a test can assert there were none.</li>
+ *   <li><b>Buffers.</b> A binary, Ping or Pong payload is read as JDK 17's encoder reads it: eight
+ *       bytes at a time in the buffer's own byte order, written big-endian (JDK-8351339), and the
+ *       buffer is consumed (its position moves to its limit). So {@link Send#bytes} is what the
+ *       peer would receive from a JDK with that defect, and {@link Send#order} the order handed over.</li>
  *   <li>{@link #abort()} and {@code sendClose} are recorded and close output (and input, for an
  *       abort); an abort fails the pending sends.</li>
  * </ul>
@@ -46,15 +51,17 @@ final class FakeWebSocket implements WebSocket {
     final class Send {
         final Kind kind;
         final String text;   // TEXT, or a Close's reason
-        final byte[] bytes;  // BINARY, PING, PONG
+        final byte[] bytes;  // BINARY, PING, PONG: what the peer would receive
+        final ByteOrder order; // BINARY, PING, PONG: the order of the buffer handed over
         final boolean last;
         final int code;      // CLOSE
         final CompletableFuture<WebSocket> future = new CompletableFuture<>();
 
-        Send(Kind kind, String text, byte[] bytes, boolean last, int code) {
+        Send(Kind kind, String text, ByteBuffer payload, boolean last, int code) {
             this.kind = kind;
             this.text = text;
-            this.bytes = bytes;
+            this.order = payload == null ? null : payload.order();
+            this.bytes = payload == null ? null : asJdk17Writes(payload);
             this.last = last;
             this.code = code;
         }
@@ -199,22 +206,37 @@ final class FakeWebSocket implements WebSocket {
 
     @Override
     public CompletableFuture<WebSocket> sendBinary(ByteBuffer data, boolean last) {
-        return send(new Send(Kind.BINARY, null, BinaryPart.copy(data), last, 0));
+        return send(new Send(Kind.BINARY, null, data, last, 0));
     }
 
     @Override
     public CompletableFuture<WebSocket> sendPing(ByteBuffer message) {
-        return send(new Send(Kind.PING, null, BinaryPart.copy(message), true, 0));
+        return send(new Send(Kind.PING, null, message, true, 0));
     }
 
     @Override
     public CompletableFuture<WebSocket> sendPong(ByteBuffer message) {
-        return send(new Send(Kind.PONG, null, BinaryPart.copy(message), true, 0));
+        return send(new Send(Kind.PONG, null, message, true, 0));
     }
 
     @Override
     public CompletableFuture<WebSocket> sendClose(int statusCode, String reason) {
         return send(new Send(Kind.CLOSE, reason, null, true, statusCode));
+    }
+
+    /**
+     * The bytes JDK 17 puts on the wire for {@code payload} (before masking, which the peer undoes):
+     * {@code Frame.Masker} reads a long in the source buffer's order and writes it big-endian, so a
+     * little-endian buffer's bytes come out reversed eight at a time. Consumes the buffer, as the JDK does.
+     */
+    private static byte[] asJdk17Writes(ByteBuffer payload) {
+        byte[] out = new byte[payload.remaining()];
+        ByteBuffer wire = ByteBuffer.wrap(out); // big-endian, as the JDK's own buffers are
+        while (payload.remaining() >= Long.BYTES) {
+            wire.putLong(payload.getLong());
+        }
+        wire.put(payload);
+        return out;
     }
 
     private synchronized CompletableFuture<WebSocket> send(Send send) {

@@ -1,0 +1,85 @@
+package dev.framewire;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.framewire.testing.EchoServerExtension;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What docs/sending.md promises of a buffer, end to end through the Jetty echo server: the peer
+ * receives exactly the caller's bytes whatever the buffer's byte order, and a send that returned
+ * leaves the position at the limit and nothing else changed. Before framewire handed the JDK a
+ * big-endian view, a little-endian buffer of eight bytes or more reached the peer reordered on
+ * JDK 17 (JDK-8351339; docs/jdk-defects.md), unless the JDK build carries the backport.
+ */
+@Timeout(30)
+class SendingTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @RegisterExtension
+    static final EchoServerExtension server = new EchoServerExtension();
+
+    /** Little-endian numbers, the usual reason a buffer has that order. */
+    private static ByteBuffer littleEndianLongs(ByteBuffer into) {
+        into.order(ByteOrder.LITTLE_ENDIAN);
+        for (long v = 1; into.remaining() >= Long.BYTES; v++) {
+            into.putLong(v * 0x0102030405060708L);
+        }
+        return into.flip();
+    }
+
+    private static byte[] bytesOf(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+
+    @Test
+    void aLittleEndianBufferArrivesAsItsBytes() throws IOException {
+        try (FrameSocket ws = FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri())) {
+            for (ByteBuffer buffer : List.of(littleEndianLongs(ByteBuffer.allocate(64)),
+                    littleEndianLongs(ByteBuffer.allocateDirect(20_000)),
+                    littleEndianLongs(ByteBuffer.allocate(4096)).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN))) {
+                byte[] expected = bytesOf(buffer);
+                int limit = buffer.limit();
+                ws.sendBinary(buffer);
+                assertEquals(limit, buffer.position(), "the position moved to the limit");
+                assertEquals(ByteOrder.LITTLE_ENDIAN, buffer.order(), "the caller's order is left alone");
+                assertArrayEquals(expected, ws.readMessage().bytes(), "sendBinary of " + buffer);
+
+                ByteBuffer first = littleEndianLongs(ByteBuffer.allocate(24));
+                ByteBuffer second = littleEndianLongs(ByteBuffer.allocate(16));
+                byte[] joined = new byte[40];
+                System.arraycopy(bytesOf(first), 0, joined, 0, 24);
+                System.arraycopy(bytesOf(second), 0, joined, 24, 16);
+                ws.sendFrame(first, false);
+                ws.sendFrame(second, true);
+                assertArrayEquals(joined, ws.readMessage().bytes(), "sendFrame of little-endian buffers");
+            }
+        }
+    }
+
+    @Test
+    void aLittleEndianPingPayloadComesBackInItsPong() throws IOException {
+        try (FrameSocket ws = FrameSocket.newBuilder().readTimeout(WAIT).pongAutoConsume(false).connect(server.uri())) {
+            ByteBuffer payload = littleEndianLongs(ByteBuffer.allocate(120));
+            byte[] expected = bytesOf(payload);
+            ws.sendPing(payload);
+            assertEquals(120, payload.position());
+            Frame pong = ws.readFrame();
+            assertEquals(Opcode.PONG, pong.opcode());
+            assertArrayEquals(expected, pong.bytes(), "the Pong carries the Ping's bytes as the caller wrote them");
+        }
+    }
+}
