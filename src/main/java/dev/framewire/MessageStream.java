@@ -30,7 +30,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Finishing.</b> Until the stream has returned -1 or is closed, the socket's
  * {@code readFrame}, {@code readMessage} and {@code readMessageStream} throw
  * {@link IllegalStateException}. {@link #close()} on an unfinished stream discards the rest of
- * this message only (its parts are dropped as they arrive) and the connection stays usable.
+ * this message only (its parts are dropped as they arrive) and the connection stays usable;
+ * nothing of the message reaches a later read. {@code close()} may come from another thread
+ * while a read waits: it returns at once, and the waiting read throws {@link IOException}.
  *
  * <p>Reads from several threads are serialized; a stream is normally read by one thread.
  */
@@ -42,7 +44,8 @@ public final class MessageStream extends InputStream {
     private byte[] part;      // the part being read; guarded by lock
     private int position;     // guarded by lock
     private boolean last;     // the part is the message's last; guarded by lock
-    private boolean closed;   // guarded by lock
+    private final long id;    // the reader's id for this stream
+    private volatile boolean closed; // written under lock, or by close() from another thread
     private Reader reader;    // made on first use; guarded by lock
 
     MessageStream(InboundReader<?, ?> source, StreamPart first) {
@@ -50,6 +53,7 @@ public final class MessageStream extends InputStream {
         this.type = first.type();
         this.part = first.bytes();
         this.last = first.last();
+        this.id = first.stream();
     }
 
     /** {@return {@link Opcode#TEXT} or {@link Opcode#BINARY}} */
@@ -161,6 +165,7 @@ public final class MessageStream extends InputStream {
             part = next.bytes();
             position = 0;
             last = next.last();
+            requireOpen(); // close() from another thread while this read waited
         }
         return true;
     }
@@ -172,13 +177,18 @@ public final class MessageStream extends InputStream {
     }
 
     /**
-     * Closes the stream. If its final part has not been read, the rest of the message is
-     * discarded as it arrives, and the next read on the socket starts with the message after it.
-     * Does nothing if closed already. Never blocks on the network.
+     * Closes the stream. If its final part has not been read, what had arrived of the message and
+     * the rest of it are discarded, and the next read on the socket starts with the message after
+     * it. Does nothing if closed already. Never blocks: called from another thread while a read of
+     * this stream waits, it returns at once and that read throws {@link IOException} ("closed").
      */
     @Override
     public void close() {
-        lock.lock();
+        if (!lock.tryLock()) { // another thread is reading this stream
+            closed = true;
+            source.abandonStream(id);
+            return;
+        }
         try {
             if (closed) {
                 return;
@@ -186,7 +196,7 @@ public final class MessageStream extends InputStream {
             closed = true;
             part = null;
             if (!last) {
-                source.abandonStream();
+                source.abandonStream(id);
             }
         } finally {
             lock.unlock();

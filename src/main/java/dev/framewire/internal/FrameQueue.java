@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -31,8 +32,8 @@ import java.util.function.BooleanSupplier;
  */
 public final class FrameQueue {
 
-    /** Room beyond the demand-bounded parts: the peer's CLOSE (not always counted by the JDK) and the end marker. */
-    private static final int SPARE_SLOTS = 2;
+    /** Room beyond the demand-bounded parts: the peer's CLOSE (not always counted by the JDK), the end marker and the wake-up marker. */
+    private static final int SPARE_SLOTS = 3;
 
     private final int capacity;
     private final ConnectionState state;
@@ -46,6 +47,7 @@ public final class FrameQueue {
     // after a read had reported the end. Every take after the end returns it from here instead.
     private volatile Inbound endTaken;
     private volatile boolean endOffered;    // the end marker is in the queue: a spinning reader stops
+    private final AtomicBoolean wakeQueued = new AtomicBoolean(); // the wake-up marker is in the queue (one at most)
     private final ReadSpin spin;
     private final BooleanSupplier arrival = this::hasArrival; // made once: take() must not allocate
 
@@ -139,11 +141,21 @@ public final class FrameQueue {
     }
 
     /**
+     * Wakes the reader blocked in {@link #take} (if any) with the {@link WakeUp} marker, which
+     * takes no demand and is never queued twice; a later reader skips it.
+     */
+    void wake() {
+        if (wakeQueued.compareAndSet(false, true)) {
+            items.offer(WakeUp.MARKER);
+        }
+    }
+
+    /**
      * Takes the next item.
      *
      * @param timeoutNanos how long to wait; negative waits without limit
-     * @return a part, a control frame or the {@link Ending} (which stays for the next reader);
-     * {@code null} if the time ran out
+     * @return a part, a control frame, the {@link Ending} (which stays for the next reader) or
+     * the {@link WakeUp} marker; {@code null} if the time ran out
      * @throws InterruptedException if the thread is interrupted while waiting
      */
     public Inbound take(long timeoutNanos) throws InterruptedException {
@@ -166,6 +178,8 @@ public final class FrameQueue {
         if (item.isEnd()) {
             endTaken = item;
             items.offer(item); // sticky: later and concurrent readers see the end too
+        } else if (item.isWakeUp()) {
+            wakeQueued.set(false);
         } else {
             held.decrementAndGet();
             replenish(1);
@@ -175,7 +189,7 @@ public final class FrameQueue {
 
     /** {@return whether an item or the end is waiting}: read without the queue's lock, for spinning */
     private boolean hasArrival() {
-        return held.get() > 0 || endOffered;
+        return held.get() > 0 || endOffered || wakeQueued.get();
     }
 
     /**

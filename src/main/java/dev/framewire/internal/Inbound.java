@@ -13,7 +13,7 @@ import java.io.IOException;
  * methods, never by testing types: {@code readFrame} calls {@link #toFrame}, {@code readMessage}
  * calls {@link #addTo}, and a queue that drops unread items calls {@link #discard}.
  */
-public sealed interface Inbound permits TextPart, BinaryPart, ControlFrame, Ending {
+public sealed interface Inbound permits TextPart, BinaryPart, ControlFrame, Ending, WakeUp {
 
     /**
      * {@return this item as the frame {@code readFrame} returns}, made by {@code results}. Ends
@@ -53,6 +53,11 @@ public sealed interface Inbound permits TextPart, BinaryPart, ControlFrame, Endi
     /** {@return {@link Opcode#TEXT} or {@link Opcode#BINARY}: the type of the message a data part belongs to} */
     default Opcode messageType() {
         throw new IllegalStateException("Not a data part: " + this);
+    }
+
+    /** {@return whether this is the queue's wake-up marker, which carries nothing ({@link WakeUp})} */
+    default boolean isWakeUp() {
+        return false;
     }
 
     /** {@return whether this is the end of the connection, the queue's last item} */

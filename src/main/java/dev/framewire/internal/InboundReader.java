@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -30,6 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class InboundReader<F, M> {
 
     private static final long NO_DEADLINE = Long.MIN_VALUE;
+    private static final long NO_STREAM = 0;
 
     private final FrameQueue queue;
     private final ConnectionState state;
@@ -39,6 +41,10 @@ public final class InboundReader<F, M> {
     private final MessageAssembler assembler; // guarded by readLock
     private boolean streamUnfinished;         // a MessageStream has not reached its last part; guarded by readLock
     private boolean skippingRest;             // dropping the rest of a message whose stream was closed early; guarded by readLock
+    private long currentStream;               // the id of the last stream opened (ids count from 1); guarded by readLock
+    // The id of a stream closed from another thread while a reader was inside, or NO_STREAM: the
+    // reader inside (or the next one) abandons it. Set without the lock so that close() never waits.
+    private final AtomicLong abandonRequest = new AtomicLong(NO_STREAM);
     private final OutboundSender sender;      // sends Close 1008 for a message too large
 
     /**
@@ -97,6 +103,12 @@ public final class InboundReader<F, M> {
                 } catch (MessageTooLargeException tooLarge) {
                     refuseRestOfMessage(tooLarge);
                     throw tooLarge;
+                } catch (ConnectionClosedException ended) {
+                    // The message can never be finished. What had arrived of it goes with the end,
+                    // so that no read after this one returns data (docs/reading.md): a readFrame
+                    // would have returned those parts before the end, a readMessage cannot.
+                    assembler.reset();
+                    throw ended;
                 }
                 M message = assembler.takeMessage(results);
                 if (message != null) {
@@ -121,6 +133,7 @@ public final class InboundReader<F, M> {
         enter(deadline, limit);
         try {
             requireNoStream("readMessageStream");
+            currentStream++;
             return nextStreamPartLocked(deadline, limit);
         } finally {
             leave();
@@ -156,26 +169,50 @@ public final class InboundReader<F, M> {
             byte[] bytes = item.streamBytes();
             if (bytes != null) {
                 streamUnfinished = !item.isLast();
-                return new StreamPart(item.messageType(), bytes, item.isLast());
+                return new StreamPart(item.messageType(), bytes, item.isLast(), currentStream);
             }
         }
     }
 
     /**
-     * Ends an unfinished message stream early: the rest of its message is dropped as it arrives,
-     * and the next read starts with the message after it. Waits for a read of the stream in
-     * another thread to return.
+     * Ends an unfinished message stream early: what had arrived of its message is dropped, the
+     * rest is dropped as it arrives, and the next read starts with the message after it. Never
+     * blocks: if another thread is inside a read (the stream's own read, waiting for its next
+     * part), that reader is woken, drops the message and throws; a stream whose message has
+     * ended meanwhile is left alone.
+     *
+     * @param stream the stream's id, from its {@link StreamPart}s
      */
-    public void abandonStream() {
-        readLock.lock();
-        try {
-            if (streamUnfinished) {
-                streamUnfinished = false;
-                skippingRest = true;
+    public void abandonStream(long stream) {
+        abandonRequest.set(stream);
+        if (readLock.tryLock()) {
+            try {
+                abandonRequested();
+            } finally {
+                readLock.unlock();
             }
-        } finally {
-            readLock.unlock();
+        } else {
+            // The reader inside sees the request when the marker wakes it, or the next one on entering.
+            queue.wake();
         }
+    }
+
+    /**
+     * Carries out a pending {@link #abandonStream} request, under the read lock.
+     *
+     * @return whether it ended the stream now being read
+     */
+    private boolean abandonRequested() {
+        long stream = abandonRequest.getAndSet(NO_STREAM);
+        if (stream == NO_STREAM || stream != currentStream || !streamUnfinished) {
+            return false; // nothing asked, or that stream's message had ended already
+        }
+        streamUnfinished = false;
+        skippingRest = true;
+        // A timed-out readMessage may have held the first parts, which the stream then read:
+        // whatever of the message is still held goes too, or it would be glued to the next one.
+        assembler.reset();
+        return true;
     }
 
     private void requireNoStream(String what) {
@@ -219,6 +256,12 @@ public final class InboundReader<F, M> {
             if (item == null) {
                 throw new ReadTimeoutException("Nothing arrived within " + Durations.format(limit), limit);
             }
+            if (item.isWakeUp()) {
+                if (abandonRequested()) {
+                    throw new IOException("This MessageStream was closed by another thread while this read waited");
+                }
+                continue;
+            }
             if (skippingRest && item.isData()) { // the rest of a message whose stream was closed early
                 item.discard();
                 skippingRest = !item.isLast();
@@ -238,11 +281,12 @@ public final class InboundReader<F, M> {
                 readLock.lockInterruptibly();
             } else if (!readLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new ReadTimeoutException("Another thread kept reading for longer than "
-                        + limit, limit);
+                        + Durations.format(limit), limit);
             }
         } catch (InterruptedException e) {
             throw interrupted();
         }
+        abandonRequested(); // a stream closed while the last reader was inside
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.framewire.internal;
 
 import dev.framewire.MessageTooLargeException;
+import dev.framewire.Opcode;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,6 +27,17 @@ import java.util.List;
  * lent parts stay lent only while the message held is short ({@value #KEEP_LENT_UP_TO_CHARS}
  * chars); past that, held and new parts are copied into compact strings.
  *
+ * <p><b>Memory bounded by bytes, however the message is cut.</b> Each held part costs about 60
+ * bytes beside its payload, so a peer that cuts a small message into millions of one-byte (or
+ * empty) fragments could make a reader hold far more than {@code maxMessageSize}. Once a message
+ * holds more than {@value #LIST_PARTS_UP_TO} parts of less than {@value #SMALL_PART_BYTES} bytes
+ * on average, its parts are joined as they arrive into one array ({@link CompactedParts}): the
+ * message then costs at most about twice its payload, and never more than the limit. The common
+ * cases (one part, a few large parts, the JDK's 16 KiB parts of a large frame) never switch, so
+ * they keep their single copy. A {@code readFrame} after a timed-out {@code readMessage} gets
+ * compacted parts back as one part holding all of their bytes (the boundaries between them are
+ * gone, the bytes are exact).
+ *
  * <p>Not thread-safe: guarded by the read lock of its {@link InboundReader}, and touched only on
  * reading threads.
  */
@@ -33,6 +45,12 @@ public final class MessageAssembler {
 
     /** Lent parts stay lent while the held message is at most this many chars (256 KiB of buffers). */
     static final int KEEP_LENT_UP_TO_CHARS = 128 * 1024;
+
+    /** Parts are held as they came while there are at most this many... */
+    static final int LIST_PARTS_UP_TO = 64;
+
+    /** ...or while they average at least this many bytes (chars for text): their overhead is then under a third of the payload. */
+    static final int SMALL_PART_BYTES = 256;
 
     private final long maxBytes;
 
@@ -45,6 +63,8 @@ public final class MessageAssembler {
     private final ArrayDeque<BinaryPart> binaryParts = new ArrayDeque<>();
     private long binaryBytes;
 
+    private CompactedParts compacted; // the message's parts, joined, once they were many and small; else null
+
     private String finishedText;   // the message, once its last part arrived
     private byte[] finishedBytes;
 
@@ -55,16 +75,24 @@ public final class MessageAssembler {
 
     /** {@return whether parts of an unfinished message are held} */
     boolean holdsParts() {
-        return !textParts.isEmpty() || !binaryParts.isEmpty();
+        return compacted != null || !textParts.isEmpty() || !binaryParts.isEmpty();
     }
 
-    /** {@return how many parts of an unfinished message are held} */
+    /** {@return how many parts of an unfinished message are held} (compacted parts count as one) */
     public int heldParts() {
-        return textParts.size() + binaryParts.size();
+        return (compacted != null ? 1 : 0) + textParts.size() + binaryParts.size();
     }
 
-    /** {@return the oldest held part, removed, for a {@code readFrame} that comes in between} */
+    /**
+     * {@return the oldest held part, removed, for a {@code readFrame} that comes in between}:
+     * compacted parts come back as one part holding all their bytes
+     */
     Inbound takeOldest() {
+        if (compacted != null) {
+            Inbound joined = compacted.asOnePart();
+            reset();
+            return joined;
+        }
         if (textParts.isEmpty()) {
             BinaryPart oldest = binaryParts.removeFirst();
             binaryBytes -= oldest.bytes().length;
@@ -87,11 +115,21 @@ public final class MessageAssembler {
      * @throws MessageTooLargeException if the message grew past the limit; every part is dropped
      */
     void addText(TextPart part) throws MessageTooLargeException {
-        if (part.isLast() && textParts.isEmpty()) { // a message in one part: the common case
+        if (part.isLast() && textParts.isEmpty() && compacted == null) { // a message in one part: the common case
             if ((long) part.length() * 3 > maxBytes) { // a char is at most 3 UTF-8 bytes
                 refuseIfOver(part, part.encodedLength());
             }
             finishedText = part.takeText();
+            return;
+        }
+        if (compacted != null) {
+            String text = part.takeText();
+            refuseIfOver(part, compacted.sizeWith(text, Utf8.encodedLength(text)));
+            compacted.appendText(text);
+            if (part.isLast()) {
+                finishedText = compacted.toText();
+                reset();
+            }
             return;
         }
         countText(part);
@@ -105,7 +143,18 @@ public final class MessageAssembler {
         if (part.isLast()) {
             finishedText = joinText();
             reset();
+        } else if (manySmall(textParts.size(), textChars)) {
+            compacted = new CompactedParts(Opcode.TEXT, textParts.peekFirst().opcode(), maxBytes);
+            for (TextPart held : textParts) {
+                compacted.appendText(held.takeText());
+            }
+            clearParts();
         }
+    }
+
+    /** {@return whether {@code parts} parts of {@code size} in all cost more heap beside their payload than it does} */
+    private static boolean manySmall(int parts, long size) {
+        return parts > LIST_PARTS_UP_TO && size < (long) parts * SMALL_PART_BYTES;
     }
 
     /** Counts a part's size in; counts UTF-8 bytes exactly only once the limit could be passed. */
@@ -156,8 +205,21 @@ public final class MessageAssembler {
     void addBinary(BinaryPart part) throws MessageTooLargeException {
         binaryBytes += part.bytes().length;
         refuseIfOver(part, binaryBytes);
-        if (!part.last()) {
+        if (compacted != null) {
+            compacted.append(part.bytes());
+            if (part.last()) {
+                finishedBytes = compacted.toBytes();
+                reset();
+            }
+        } else if (!part.last()) {
             binaryParts.addLast(part);
+            if (manySmall(binaryParts.size(), binaryBytes)) {
+                compacted = new CompactedParts(Opcode.BINARY, binaryParts.peekFirst().opcode(), maxBytes);
+                for (BinaryPart held : binaryParts) {
+                    compacted.append(held.bytes());
+                }
+                binaryParts.clear();
+            }
         } else if (binaryParts.isEmpty()) { // a message in one part: no copy
             finishedBytes = part.bytes();
             binaryBytes = 0;
@@ -212,11 +274,17 @@ public final class MessageAssembler {
         for (TextPart part : textParts) {
             part.discard();
         }
-        textParts.clear();
+        clearParts();
         textChars = 0;
         textBytes = -1;
+        binaryBytes = 0;
+        compacted = null;
+    }
+
+    /** Forgets the held parts (their loans ended already); the counts stay. */
+    private void clearParts() {
+        textParts.clear();
         lentParts = false;
         binaryParts.clear();
-        binaryBytes = 0;
     }
 }

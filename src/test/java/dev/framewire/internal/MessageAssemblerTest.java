@@ -214,4 +214,96 @@ class MessageAssemblerTest {
         Ending peer = new Ending(new CloseStatus(1000, "bye"), "The peer closed the connection", null, false);
         assertThrows(dev.framewire.ConnectionClosedException.class, () -> add(assembler, ControlFrame.close(peer)));
     }
+    // ----------------------------------------------------------- many small parts: compacted
+
+    @Test
+    void manySmallBinaryPartsAreJoinedAsTheyArriveIntoOnePart() throws Exception {
+        MessageAssembler assembler = new MessageAssembler(1 << 20);
+        int parts = 10_000;
+        for (int i = 0; i < parts - 1; i++) {
+            assertNull(add(assembler, new BinaryPart(i == 0 ? Opcode.BINARY : Opcode.CONTINUATION, new byte[] {(byte) i}, false)));
+            assertTrue(assembler.heldParts() <= MessageAssembler.LIST_PARTS_UP_TO + 1, "held " + assembler.heldParts());
+        }
+        byte[] joined = (byte[]) add(assembler, new BinaryPart(Opcode.CONTINUATION, new byte[] {(byte) (parts - 1)}, true));
+        assertEquals(parts, joined.length);
+        for (int i = 0; i < parts; i++) {
+            assertEquals((byte) i, joined[i], "byte " + i);
+        }
+        assertFalse(assembler.holdsParts());
+    }
+
+    @Test
+    void emptyPartsCountAsPartsAndAreCompactedToo() throws Exception {
+        MessageAssembler assembler = new MessageAssembler(100);
+        assertNull(add(assembler, text(Opcode.TEXT, "a", false)));
+        for (int i = 0; i < 100_000; i++) {
+            assertNull(add(assembler, text(Opcode.CONTINUATION, "", false)));
+        }
+        assertEquals(1, assembler.heldParts(), "a hundred thousand empty parts are held as nothing but their bytes");
+        assertEquals("ab", add(assembler, text(Opcode.CONTINUATION, "b", true)));
+    }
+
+    @Test
+    void manySmallTextPartsKeepEveryCharacterAndSurrogatePairsCutBetweenParts() throws Exception {
+        MessageAssembler assembler = new MessageAssembler(1 << 20);
+        StringBuilder expected = new StringBuilder();
+        String[] pieces = {"a", "\u00e9", "\u20ac", "\uD83D", "\uDE00", "\uD83D\uDE00", "z"};
+        for (int i = 0; i < 700; i++) {
+            String piece = pieces[i % pieces.length];
+            expected.append(piece);
+            assertNull(add(assembler, text(i == 0 ? Opcode.TEXT : Opcode.CONTINUATION, piece, false)));
+        }
+        // A lent part, as the JDK's buffers are: read straight from the buffer, its loan ended.
+        TextPart lent = TextPart.lent(Opcode.CONTINUATION, CharBuffer.wrap("end"), true);
+        assertEquals(expected + "end", add(assembler, lent));
+        assertTrue(lent.loanReturned().toCompletableFuture().isDone());
+    }
+
+    @Test
+    void compactedPartsComeBackToReadFrameAsOnePartWithEveryByte() throws Exception {
+        MessageAssembler assembler = new MessageAssembler(1 << 20);
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            expected.append((char) ('a' + i % 26));
+            assertNull(add(assembler, text(i == 0 ? Opcode.TEXT : Opcode.CONTINUATION, "" + (char) ('a' + i % 26), false)));
+        }
+        Part oldest = assembler.takeOldest().toFrame(RESULTS);
+        assertEquals(new Part(Opcode.TEXT, false, expected.toString(), null), oldest);
+        assertFalse(assembler.holdsParts());
+
+        for (int i = 0; i < 200; i++) {
+            assertNull(add(assembler, new BinaryPart(Opcode.CONTINUATION, new byte[] {(byte) i}, false)));
+        }
+        Part binary = assembler.takeOldest().toFrame(RESULTS);
+        assertEquals(Opcode.CONTINUATION, binary.opcode(), "a continuation stays one");
+        assertEquals(200, binary.bytes().length);
+        assertEquals((byte) 199, binary.bytes()[199]);
+    }
+
+    @Test
+    void largePartsAreHeldAsTheyCame() throws Exception {
+        MessageAssembler assembler = new MessageAssembler(64 << 20);
+        for (int i = 0; i < 1000; i++) {
+            assertNull(add(assembler, new BinaryPart(i == 0 ? Opcode.BINARY : Opcode.CONTINUATION, new byte[1024], false)));
+        }
+        assertEquals(1000, assembler.heldParts(), "parts of 1 KiB cost little beside their payload: not compacted");
+    }
+
+    @Test
+    void compactedMessagesAreRefusedAtTheLimit() throws Exception {
+        MessageAssembler assembler = new MessageAssembler(1000);
+        for (int i = 0; i < 1000; i++) {
+            assertNull(add(assembler, new BinaryPart(i == 0 ? Opcode.BINARY : Opcode.CONTINUATION, new byte[] {1}, false)));
+        }
+        MessageTooLargeException tooLarge = assertThrows(MessageTooLargeException.class,
+                () -> add(assembler, new BinaryPart(Opcode.CONTINUATION, new byte[] {1}, false)));
+        assertEquals(1000, tooLarge.limit());
+        assertFalse(assembler.holdsParts(), "a refused message is dropped");
+
+        MessageAssembler text = new MessageAssembler(1000);
+        for (int i = 0; i < 500; i++) {
+            assertNull(add(text, text(i == 0 ? Opcode.TEXT : Opcode.CONTINUATION, "\u00e9", false))); // 2 bytes each
+        }
+        assertThrows(MessageTooLargeException.class, () -> add(text, text(Opcode.CONTINUATION, "x", false)));
+    }
 }
