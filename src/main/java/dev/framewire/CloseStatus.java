@@ -18,14 +18,37 @@ import java.util.Objects;
  */
 public record CloseStatus(int code, String reason) implements Serializable {
 
-    /** 1000: the purpose of the connection was fulfilled. */
+    // The codes of RFC 6455 section 7.4.1 and the IANA registry that a client meets. The JDK lets a
+    // client send 1000, 1001, 1008 and 1011 of these (and 3000 to 4999); it receives them all.
+
+    /** 1000: the purpose of the connection was fulfilled. A client may send it. */
     public static final int NORMAL_CLOSURE = 1000;
-    /** 1001: an endpoint is going away (server shutdown, page left). */
+    /** 1001: an endpoint is going away (server shutdown, page left). A client may send it. */
     public static final int GOING_AWAY = 1001;
+    /** 1002: the endpoint ends the connection because of a protocol error. */
+    public static final int PROTOCOL_ERROR = 1002;
+    /** 1003: the endpoint received a type of data it cannot accept (say, binary where it takes only text). */
+    public static final int UNSUPPORTED_DATA = 1003;
     /** 1005: the peer's Close frame carried no status code; never sent on the wire. */
     public static final int NO_STATUS_RECEIVED = 1005;
     /** 1006: the connection ended without a Close frame; never sent on the wire. */
     public static final int ABNORMAL_CLOSURE = 1006;
+    /** 1007: a message's data was not consistent with its type (invalid UTF-8 in a text message). */
+    public static final int INVALID_PAYLOAD_DATA = 1007;
+    /** 1008: a message violated the endpoint's policy; framewire sends it for a message over {@code maxMessageSize}. A client may send it. */
+    public static final int POLICY_VIOLATION = 1008;
+    /** 1009: a message was too big to process (the JDK does not let a client send it: framewire sends 1008). */
+    public static final int MESSAGE_TOO_BIG = 1009;
+    /** 1010: the client expected the server to negotiate an extension it did not. */
+    public static final int MANDATORY_EXTENSION = 1010;
+    /** 1011: the server met an unexpected condition. A client may send it. */
+    public static final int INTERNAL_ERROR = 1011;
+    /** 1012: the server is restarting; reconnecting later may succeed. */
+    public static final int SERVICE_RESTART = 1012;
+    /** 1013: the server is overloaded: try again later. */
+    public static final int TRY_AGAIN_LATER = 1013;
+    /** 1014: a gateway or proxy received an invalid response from the server behind it. */
+    public static final int BAD_GATEWAY = 1014;
 
     /**
      * Creates a close status.

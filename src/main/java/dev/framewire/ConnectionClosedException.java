@@ -25,17 +25,6 @@ public final class ConnectionClosedException extends WebSocketException {
     private final boolean initiatedLocally;
 
     /**
-     * Creates an exception for a connection the peer ended (or that dropped).
-     *
-     * @param closeStatus how the connection ended
-     * @param message     what happened
-     * @param cause       the underlying failure, or {@code null}
-     */
-    public ConnectionClosedException(CloseStatus closeStatus, String message, Throwable cause) {
-        this(closeStatus, message, cause, false);
-    }
-
-    /**
      * Creates an exception for an ended connection.
      *
      * @param closeStatus      how the connection ended

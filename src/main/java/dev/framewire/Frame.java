@@ -18,11 +18,13 @@ import java.util.Optional;
  * spans two wire frames, but a wire frame larger than the JDK's read buffer (about 16 KiB)
  * arrives as several parts. Message boundaries ({@code isFinal()}) are always exact.
  *
- * <p>A frame is immutable. {@link #text()} and {@link #bytes()} give the payload in either form:
- * the payload of a text part is its UTF-8 encoding; a binary payload read as text is decoded as
- * UTF-8, with malformed input replaced. For a {@link Opcode#CLOSE} frame the payload is the
- * status code (two bytes, big-endian) followed by the reason, and {@link #closeStatus()} gives
- * both parsed.
+ * <p>A frame is immutable. For data, Ping and Pong frames {@link #text()} and {@link #bytes()}
+ * give the payload in either form: the bytes of a text part are its UTF-8 encoding; a binary
+ * payload read as text is decoded as UTF-8, with malformed input replaced. A {@link Opcode#CLOSE}
+ * frame is the exception: its payload ({@link #bytes()}) is the status code (two bytes,
+ * big-endian) followed by the reason in UTF-8, while {@link #text()} is the reason alone;
+ * {@link #closeStatus()} gives both parsed. Two frames are equal when their opcode, final flag,
+ * payload and close status are.
  */
 public final class Frame {
 
@@ -176,7 +178,10 @@ public final class Frame {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    /** {@return a new array holding the payload: the UTF-8 encoding of a text part, otherwise the bytes as received} */
+    /**
+     * {@return a new array holding the payload}: the UTF-8 encoding of a text part, the code and
+     * reason of a CLOSE frame as on the wire (empty for 1005 and 1006), otherwise the bytes as received
+     */
     public byte[] bytes() {
         return text != null ? text.getBytes(StandardCharsets.UTF_8) : bytes.clone();
     }
@@ -198,12 +203,13 @@ public final class Frame {
                 && opcode == f.opcode
                 && isFinal == f.isFinal
                 && Objects.equals(text, f.text)
-                && Arrays.equals(bytes, f.bytes);
+                && Arrays.equals(bytes, f.bytes)
+                && Objects.equals(closeStatus, f.closeStatus); // 1005 and 1006 both have an empty payload
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(opcode, isFinal, text, Arrays.hashCode(bytes));
+        return Objects.hash(opcode, isFinal, text, Arrays.hashCode(bytes), closeStatus);
     }
 
     @Override

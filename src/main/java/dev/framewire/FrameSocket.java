@@ -116,6 +116,7 @@ public final class FrameSocket implements AutoCloseable {
     private final OutboundSender sender;
     private final PingTracker pings;
     private final Duration closeTimeout;
+    private final String tag; // the log tag, also in toString()
 
     private FrameSocket(Builder b, URI uriAsGiven) throws IOException {
         // Credentials in the URI become the Authorization header; the URI is kept, shown and
@@ -127,6 +128,7 @@ public final class FrameSocket implements AutoCloseable {
         this.queue = new FrameQueue(b.maxQueuedParts, state, ReadSpin.of(b.readSpin));
         this.pings = new PingTracker();
         WireTap tap = new WireTap(uri);
+        this.tag = tap.tag();
         this.inbound = new InboundListener(queue, state, pings, b.pongAutoConsume, b.deliverPings, tap);
         HttpClient client = b.httpClient != null ? b.httpClient : SharedHttpClient.get();
         this.webSocket = Connector.open(client, uri, headers, b.subprotocols, b.connectTimeout, inbound, tap);
@@ -264,6 +266,22 @@ public final class FrameSocket implements AutoCloseable {
     }
 
     /**
+     * Sends a whole binary message, as {@link #sendBinary(ByteBuffer)}; the array is not copied
+     * and must not change until this method returns.
+     *
+     * @param message the payload
+     * @throws IllegalStateException     if a message sent with {@code sendFrame}, or a send stream, is unfinished
+     * @throws NullPointerException      if {@code message} is {@code null}
+     * @throws ConnectionClosedException if the connection has ended or a Close was sent
+     * @throws SendTimeoutException      if the send timeout ran out (the connection is aborted)
+     * @throws InterruptedIOException    if interrupted while waiting (the send goes on)
+     * @throws IOException               if the send failed otherwise
+     */
+    public void sendBinary(byte[] message) throws IOException {
+        sender.sendBinary(ByteBuffer.wrap(Checks.requireNonNull(message, "message")), true, true);
+    }
+
+    /**
      * Starts a binary message to be written as a stream, for a message of any size in bounded
      * memory. Sends nothing itself; it blocks only while another thread's data send is in
      * progress (up to the send timeout). Writes are buffered; a full buffer (64 KiB) or {@link OutputStream#flush()} with
@@ -328,6 +346,47 @@ public final class FrameSocket implements AutoCloseable {
      */
     public void sendPing(ByteBuffer payload) throws IOException {
         sender.sendPing(controlPayload(payload, "Ping"));
+    }
+
+    /**
+     * Sends a Ping with {@code payload} as its payload, as {@link #sendPing(ByteBuffer)}.
+     *
+     * @param payload at most 125 bytes; not copied, so do not change it until this method returns
+     * @throws IllegalArgumentException  if it is longer than 125 bytes
+     * @throws NullPointerException      if {@code payload} is {@code null}
+     * @throws ConnectionClosedException if the connection has ended or a Close was sent
+     * @throws IOException               if the send failed otherwise (see {@link #sendFrame(CharSequence, boolean)})
+     */
+    public void sendPing(byte[] payload) throws IOException {
+        sender.sendPing(controlPayload(ByteBuffer.wrap(Checks.requireNonNull(payload, "payload")), "Ping"));
+    }
+
+    /**
+     * Sends an unsolicited Pong whose payload is the UTF-8 encoding of {@code payload}, as
+     * {@link #sendPong(ByteBuffer)}.
+     *
+     * @param payload at most 125 bytes in UTF-8
+     * @throws IllegalArgumentException  if the payload is longer than 125 bytes or holds an
+     *                                   unpaired surrogate
+     * @throws NullPointerException      if {@code payload} is {@code null}
+     * @throws ConnectionClosedException if the connection has ended or a Close was sent
+     * @throws IOException               if the send failed otherwise (see {@link #sendFrame(CharSequence, boolean)})
+     */
+    public void sendPong(CharSequence payload) throws IOException {
+        sender.sendPong(controlPayload(payload, "Pong"));
+    }
+
+    /**
+     * Sends an unsolicited Pong with {@code payload} as its payload, as {@link #sendPong(ByteBuffer)}.
+     *
+     * @param payload at most 125 bytes; not copied, so do not change it until this method returns
+     * @throws IllegalArgumentException  if it is longer than 125 bytes
+     * @throws NullPointerException      if {@code payload} is {@code null}
+     * @throws ConnectionClosedException if the connection has ended or a Close was sent
+     * @throws IOException               if the send failed otherwise (see {@link #sendFrame(CharSequence, boolean)})
+     */
+    public void sendPong(byte[] payload) throws IOException {
+        sender.sendPong(controlPayload(ByteBuffer.wrap(Checks.requireNonNull(payload, "payload")), "Pong"));
     }
 
     /**
@@ -442,11 +501,13 @@ public final class FrameSocket implements AutoCloseable {
     }
 
     /**
-     * Returns the next received frame, waiting at most {@code timeout}.
+     * Returns the next received frame, waiting at most {@code timeout}. With
+     * {@link Duration#ZERO} it is a poll: it returns a frame that has already arrived, or throws
+     * {@link ReadTimeoutException} at once.
      *
-     * @param timeout how long to wait
+     * @param timeout how long to wait; zero to poll
      * @return the next frame, as {@link #readFrame()}
-     * @throws IllegalArgumentException  if {@code timeout} is zero or negative
+     * @throws IllegalArgumentException  if {@code timeout} is negative
      * @throws NullPointerException      if {@code timeout} is {@code null}
      * @throws IllegalStateException     if a {@link MessageStream} is unfinished
      * @throws ReadTimeoutException      if nothing arrived in time (the connection stays usable)
@@ -455,7 +516,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
      */
     public Frame readFrame(Duration timeout) throws IOException {
-        return reader.readFrame(Checks.requirePositive(timeout, "timeout"));
+        return reader.readFrame(Checks.requireNonNegative(timeout, "timeout"));
     }
 
     /**
@@ -479,11 +540,13 @@ public final class FrameSocket implements AutoCloseable {
     }
 
     /**
-     * Returns the next whole message, waiting at most {@code timeout} for all of it.
+     * Returns the next whole message, waiting at most {@code timeout} for all of it. With
+     * {@link Duration#ZERO} it is a poll: it returns a message whose parts have all arrived
+     * already, or throws {@link ReadTimeoutException} at once (keeping the parts that had come).
      *
-     * @param timeout how long to wait
+     * @param timeout how long to wait; zero to poll
      * @return the data frames of one message, joined
-     * @throws IllegalArgumentException  if {@code timeout} is zero or negative
+     * @throws IllegalArgumentException  if {@code timeout} is negative
      * @throws NullPointerException      if {@code timeout} is {@code null}
      * @throws MessageTooLargeException  if the message is larger than the limit
      * @throws IllegalStateException     if a {@link MessageStream} is unfinished
@@ -492,7 +555,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
      */
     public Message readMessage(Duration timeout) throws IOException {
-        return reader.readMessage(Checks.requirePositive(timeout, "timeout"));
+        return reader.readMessage(Checks.requireNonNegative(timeout, "timeout"));
     }
 
     /**
@@ -517,9 +580,10 @@ public final class FrameSocket implements AutoCloseable {
      * message as a stream at once; later reads of the stream wait up to the read timeout. As
      * {@link #readMessageStream()} otherwise.
      *
-     * @param timeout how long to wait for the message to start
+     * @param timeout how long to wait for the message to start; zero to poll (a message whose
+     *                first part has already arrived, or {@link ReadTimeoutException} at once)
      * @return the message, part by part
-     * @throws IllegalArgumentException  if {@code timeout} is zero or negative
+     * @throws IllegalArgumentException  if {@code timeout} is negative
      * @throws NullPointerException      if {@code timeout} is {@code null}
      * @throws IllegalStateException     if the previous message stream is unfinished
      * @throws ReadTimeoutException      if no message started in time (the connection stays usable)
@@ -527,7 +591,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
      */
     public MessageStream readMessageStream(Duration timeout) throws IOException {
-        return new MessageStream(reader, reader.openStream(Checks.requirePositive(timeout, "timeout")));
+        return new MessageStream(reader, reader.openStream(Checks.requireNonNegative(timeout, "timeout")));
     }
 
     // ---------------------------------------------------------------------------------- state
@@ -571,6 +635,28 @@ public final class FrameSocket implements AutoCloseable {
      */
     @Override
     public void close() {
+        closeWith(new CloseStatus(CloseStatus.NORMAL_CLOSURE, ""));
+    }
+
+    /**
+     * Closes the connection with {@code code} and {@code reason}, as {@link #sendClose} and then
+     * {@link #close()} would, in one call: sends the Close (unless one was sent already or the
+     * connection has ended), waits up to the {@linkplain Builder#closeTimeout(Duration) close
+     * timeout} for the peer's Close, and aborts if it does not come. Once the connection has
+     * ended, or {@code close} has run, it does nothing. Never throws for the connection's state.
+     *
+     * @param code   1000, 1001, 1008, 1011 or an application code from 3000 to 4999
+     * @param reason at most 123 bytes in UTF-8; may be empty
+     * @throws IllegalArgumentException if the code may not be sent, or the reason is too long or
+     *                                  holds an unpaired surrogate (checked before anything is sent)
+     * @throws NullPointerException     if {@code reason} is {@code null}
+     */
+    public void close(int code, String reason) {
+        CloseCodes.requireSendable(code, reason);
+        closeWith(new CloseStatus(code, reason));
+    }
+
+    private void closeWith(CloseStatus status) {
         if (state.advance(Phase.OPEN, Phase.CLOSING) == null) {
             return; // close() has run, or is running on another thread
         }
@@ -580,7 +666,7 @@ public final class FrameSocket implements AutoCloseable {
             try {
                 // Not waiting for the write here: a peer that stopped reading must not make
                 // close() wait longer than closeTimeout, which bounds the whole handshake.
-                sender.startClose(new CloseStatus(CloseStatus.NORMAL_CLOSURE, ""));
+                sender.startClose(status);
             } catch (IOException closingAlready) {
                 // A Close went out before, or the connection ended: only the wait is left.
             }
@@ -631,9 +717,11 @@ public final class FrameSocket implements AutoCloseable {
         return reader.heldParts();
     }
 
+    /** {@return the socket's log tag, URI and state}, for example {@code FrameSocket[fw-3f2a9c1e ws://host/echo, open]} */
     @Override
     public String toString() {
-        return "FrameSocket[" + uri + (isOpen() ? ", open" : ", " + closeStatus().map(String::valueOf).orElse("closing")) + "]";
+        return "FrameSocket[" + tag + " " + uri
+                + (isOpen() ? ", open" : ", " + closeStatus().map(String::valueOf).orElse("closing")) + "]";
     }
 
     /**

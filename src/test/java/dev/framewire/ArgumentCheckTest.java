@@ -62,10 +62,14 @@ class ArgumentCheckTest {
             assertNpe("data", () -> ws.sendFrame((ByteBuffer) null, true));
             assertNpe("data", () -> ws.sendFrame((byte[]) null, true));
             assertNpe("message", () -> ws.sendText(null));
-            assertNpe("message", () -> ws.sendBinary(null));
+            assertNpe("message", () -> ws.sendBinary((ByteBuffer) null));
+            assertNpe("message", () -> ws.sendBinary((byte[]) null));
             assertNpe("payload", () -> ws.sendPing((CharSequence) null));
             assertNpe("payload", () -> ws.sendPing((ByteBuffer) null));
-            assertNpe("payload", () -> ws.sendPong(null));
+            assertNpe("payload", () -> ws.sendPing((byte[]) null));
+            assertNpe("payload", () -> ws.sendPong((ByteBuffer) null));
+            assertNpe("payload", () -> ws.sendPong((byte[]) null));
+            assertNpe("payload", () -> ws.sendPong((CharSequence) null));
             assertNpe("reason", () -> ws.sendClose(1000, null));
             assertNpe("timeout", () -> ws.ping(null));
             assertNpe("timeout", () -> ws.readFrame(null));
@@ -234,12 +238,12 @@ class ArgumentCheckTest {
     }
 
     @Test
-    void nonPositiveReadAndPingTimeoutsAreRefusedNamingTheValue() throws IOException {
+    void negativeReadAndNonPositivePingTimeoutsAreRefusedNamingTheValue() throws IOException {
         try (FrameSocket ws = connect()) {
-            assertIae("PT0S", () -> ws.readFrame(Duration.ZERO));
-            assertIae("PT-0.001S", () -> ws.readFrame(Duration.ofMillis(-1)));
-            assertIae("PT0S", () -> ws.readMessage(Duration.ZERO));
-            assertIae("PT0S", () -> ws.ping(Duration.ZERO));
+            assertIae("-1 ms", () -> ws.readFrame(Duration.ofMillis(-1)));
+            assertIae("-1 ms", () -> ws.readMessage(Duration.ofMillis(-1)));
+            assertIae("-2 s", () -> ws.readMessageStream(Duration.ofSeconds(-2)));
+            assertIae("PT0S", () -> ws.ping(Duration.ZERO)); // zero polls a read; a ping cannot poll
             assertNothingWasSent(ws);
         }
     }

@@ -66,4 +66,49 @@ class ReadingTest {
             assertThrows(ConnectionClosedException.class, ws::readMessage);
         }
     }
+    @Test
+    void aZeroTimeoutPollsWhatHasArrivedAndNeverWaits() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readFrame(WAIT);                      // "go"
+            c.sendText("one");
+            c.sendTextFrame("two-", false);
+            c.readFrame(WAIT);                      // "rest"
+            c.sendContinuation("end", true);
+            c.sendBinary(new byte[] {7});
+            c.awaitClientClosed(LINGER);
+        }); FrameSocket ws = connect(server)) {
+            ReadTimeoutException nothing = assertThrows(ReadTimeoutException.class, () -> ws.readFrame(Duration.ZERO));
+            assertEquals(Duration.ZERO, nothing.timeout());
+            assertThrows(ReadTimeoutException.class, () -> ws.readMessage(Duration.ZERO));
+            assertThrows(ReadTimeoutException.class, () -> ws.readMessageStream(Duration.ZERO));
+            ws.sendText("go");
+            assertEquals("one", ws.readMessage().text());
+            Frame first = ws.readFrame();           // waits for "two-" to have arrived
+            assertEquals("two-", first.text());
+            ws.sendText("rest");
+            assertEquals("end", ws.readFrame().text());
+            Frame binary = ws.readFrame();
+            assertEquals(Opcode.BINARY, binary.opcode());
+            assertThrows(IllegalArgumentException.class, () -> ws.readFrame(Duration.ofMillis(-1)));
+        }
+    }
+
+    @Test
+    void aZeroTimeoutReadMessageReturnsAMessageThatHasArrivedWhole() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendTextFrame("a", false);
+            c.sendContinuation("b", true);
+            c.awaitClientClosed(LINGER);
+        }); FrameSocket ws = connect(server)) {
+            Message message = null;
+            for (long deadline = System.nanoTime() + WAIT.toNanos(); message == null && System.nanoTime() < deadline; ) {
+                try {
+                    message = ws.readMessage(Duration.ZERO);
+                } catch (ReadTimeoutException notYet) {
+                    Thread.sleep(5);
+                }
+            }
+            assertEquals("ab", message == null ? null : message.text());
+        }
+    }
 }

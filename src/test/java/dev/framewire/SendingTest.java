@@ -2,6 +2,9 @@ package dev.framewire;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.framewire.testing.EchoServerExtension;
 
@@ -80,6 +83,33 @@ class SendingTest {
             Frame pong = ws.readFrame();
             assertEquals(Opcode.PONG, pong.opcode());
             assertArrayEquals(expected, pong.bytes(), "the Pong carries the Ping's bytes as the caller wrote them");
+        }
+    }
+    @Test
+    void byteArrayAndTextFormsOfEverySendArriveAsTheirBytes() throws IOException {
+        try (FrameSocket ws = FrameSocket.newBuilder().readTimeout(WAIT).pongAutoConsume(false).connect(server.uri())) {
+            ws.sendBinary(new byte[] {1, 2, 3});
+            assertArrayEquals(new byte[] {1, 2, 3}, ws.readMessage().bytes());
+            ws.sendPing(new byte[] {4, 5});
+            assertArrayEquals(new byte[] {4, 5}, ws.readFrame().bytes(), "the Pong answering sendPing(byte[])");
+            ws.sendPong("caf\u00e9");                 // unsolicited: the echo server answers nothing
+            ws.sendPong(new byte[] {6});
+            ws.sendText("after");
+            assertEquals("after", ws.readMessage().text());
+            assertThrows(IllegalArgumentException.class, () -> ws.sendPong(new byte[126]));
+            assertThrows(IllegalArgumentException.class, () -> ws.sendPing(new byte[126]));
+            assertThrows(NullPointerException.class, () -> ws.sendBinary((byte[]) null));
+        }
+    }
+
+    @Test
+    void toStringCarriesTheLogTagThatTellsConnectionsApart() throws IOException {
+        try (FrameSocket a = FrameSocket.connect(server.uri()); FrameSocket b = FrameSocket.connect(server.uri())) {
+            String tagA = a.toString().replaceAll("^FrameSocket\\[(fw-[0-9a-f]{8}) .*", "$1");
+            String tagB = b.toString().replaceAll("^FrameSocket\\[(fw-[0-9a-f]{8}) .*", "$1");
+            assertTrue(tagA.matches("fw-[0-9a-f]{8}"), a.toString());
+            assertTrue(a.toString().contains(server.uri().toString()), a.toString());
+            assertNotEquals(tagA, tagB);
         }
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -132,6 +133,26 @@ class ValueTypesTest {
         assertEquals(b.hashCode(), Frame.ofBinary(Opcode.BINARY, new byte[] {1}, true).hashCode());
         assertNotEquals(b, Frame.ofBinary(Opcode.BINARY, new byte[] {2}, true));
         assertNotEquals(b.hashCode(), Frame.ofBinary(Opcode.BINARY, new byte[] {2}, true).hashCode());
+    }
+
+    @Test
+    void closeFramesWithTheSameEmptyPayloadDifferByTheirStatus() {
+        Frame noStatus = Frame.ofClose(new CloseStatus(CloseStatus.NO_STATUS_RECEIVED, ""));
+        Frame vanished = Frame.ofClose(new CloseStatus(CloseStatus.ABNORMAL_CLOSURE, "vanished"));
+        assertArrayEquals(noStatus.bytes(), vanished.bytes(), "both have an empty payload");
+        assertNotEquals(noStatus, vanished);
+        assertNotEquals(noStatus.hashCode(), vanished.hashCode());
+        assertEquals(noStatus, Frame.ofClose(new CloseStatus(1005, "")));
+    }
+
+    @Test
+    void theCloseCodesAClientMeetsHaveNames() {
+        assertEquals(List.of(1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014),
+                List.of(CloseStatus.NORMAL_CLOSURE, CloseStatus.GOING_AWAY, CloseStatus.PROTOCOL_ERROR,
+                        CloseStatus.UNSUPPORTED_DATA, CloseStatus.NO_STATUS_RECEIVED, CloseStatus.ABNORMAL_CLOSURE,
+                        CloseStatus.INVALID_PAYLOAD_DATA, CloseStatus.POLICY_VIOLATION, CloseStatus.MESSAGE_TOO_BIG,
+                        CloseStatus.MANDATORY_EXTENSION, CloseStatus.INTERNAL_ERROR, CloseStatus.SERVICE_RESTART,
+                        CloseStatus.TRY_AGAIN_LATER, CloseStatus.BAD_GATEWAY));
     }
 
     @Test

@@ -38,6 +38,21 @@ public final class Checks {
     }
 
     /**
+     * {@return {@code value}}, refusing {@code null} and negative durations: zero is a poll.
+     *
+     * @throws NullPointerException     if {@code value} is {@code null}
+     * @throws IllegalArgumentException if {@code value} is negative
+     */
+    public static Duration requireNonNegative(Duration value, String name) {
+        requireNonNull(value, name);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException("Expected a duration of zero (a poll) or more for " + name + ": "
+                    + Durations.format(value));
+        }
+        return value;
+    }
+
+    /**
      * Refuses a false condition with an {@link IllegalArgumentException} built from a format.
      *
      * @throws IllegalArgumentException if {@code condition} is false

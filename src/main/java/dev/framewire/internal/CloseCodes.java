@@ -1,5 +1,7 @@
 package dev.framewire.internal;
 
+import dev.framewire.CloseStatus;
+
 /**
  * Which close codes and reasons a client may send: RFC 6455 section 7.4, narrowed to what
  * {@code java.net.http} accepts. All close-code rules live here.
@@ -18,7 +20,8 @@ public final class CloseCodes {
 
     /** {@return whether a client may send {@code code} through {@code java.net.http}} */
     public static boolean isSendable(int code) {
-        return code == 1000 || code == 1001 || code == 1008 || code == 1011 || (code >= 3000 && code <= 4999);
+        return code == CloseStatus.NORMAL_CLOSURE || code == CloseStatus.GOING_AWAY || code == CloseStatus.POLICY_VIOLATION
+                || code == CloseStatus.INTERNAL_ERROR || (code >= 3000 && code <= 4999);
     }
 
     /**

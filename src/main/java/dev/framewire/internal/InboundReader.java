@@ -235,7 +235,7 @@ public final class InboundReader<F, M> {
         state.advance(ConnectionState.Phase.OPEN, ConnectionState.Phase.DRAINING);
         queue.discardAll();
         try {
-            sender.startClose(new CloseStatus(1008, "Message exceeds " + tooLarge.limit() + " bytes"));
+            sender.startClose(new CloseStatus(CloseStatus.POLICY_VIOLATION, "Message exceeds " + tooLarge.limit() + " bytes"));
         } catch (IOException alreadyClosing) {
             // Ending anyway: the caller learns about the size, which is what matters here.
         }
@@ -254,7 +254,8 @@ public final class InboundReader<F, M> {
                 throw interrupted();
             }
             if (item == null) {
-                throw new ReadTimeoutException("Nothing arrived within " + Durations.format(limit), limit);
+                throw new ReadTimeoutException(limit.isZero() ? "Nothing had arrived (a poll with Duration.ZERO does not wait)"
+                        : "Nothing arrived within " + Durations.format(limit), limit);
             }
             if (item.isWakeUp()) {
                 if (abandonRequested()) {
@@ -280,8 +281,8 @@ public final class InboundReader<F, M> {
             if (deadline == NO_DEADLINE) {
                 readLock.lockInterruptibly();
             } else if (!readLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new ReadTimeoutException("Another thread kept reading for longer than "
-                        + Durations.format(limit), limit);
+                throw new ReadTimeoutException(limit.isZero() ? "Another thread is reading (a poll with Duration.ZERO does not wait)"
+                        : "Another thread kept reading for longer than " + Durations.format(limit), limit);
             }
         } catch (InterruptedException e) {
             throw interrupted();

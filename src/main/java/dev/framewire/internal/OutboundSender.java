@@ -195,8 +195,9 @@ public final class OutboundSender {
      * slot is free, both within one send timeout, then starts and awaits the send.
      */
     private void sendData(String what, Object stream, SendStart send) throws IOException {
-        acquireDataTurn(stream);
-        sendInHeldSlot(dataSlot, what, send);
+        long deadline = deadline();
+        acquireDataTurn(stream, deadline);
+        sendInHeldSlot(dataSlot, what, send, deadline);
     }
 
     /**
@@ -204,8 +205,7 @@ public final class OutboundSender {
      * message. A stream's own frames never wait for a turn: while a stream is open no
      * {@code sendFrame} message can be unfinished.
      */
-    private void acquireDataTurn(Object stream) throws IOException {
-        long deadline = sendTimeout == null ? 0 : System.nanoTime() + Checks.toNanosSaturated(sendTimeout);
+    private void acquireDataTurn(Object stream, long deadline) throws IOException {
         Thread me = Thread.currentThread();
         while (true) {
             acquire(dataSlot, deadline);
@@ -251,7 +251,7 @@ public final class OutboundSender {
      * @throws IllegalStateException if a message or another stream is unfinished
      */
     public void openStream(Object stream) throws IOException {
-        acquireDataTurn(null);
+        acquireDataTurn(null, deadline());
         try {
             requireOpen();
             if (openStream != null) {
@@ -351,15 +351,16 @@ public final class OutboundSender {
      * needed), otherwise from the JDK's completion.
      */
     private void sendInSlot(Semaphore slot, String what, SendStart send) throws IOException {
-        acquire(slot);
-        sendInHeldSlot(slot, what, send);
+        long deadline = deadline();
+        acquire(slot, deadline);
+        sendInHeldSlot(slot, what, send, deadline);
     }
 
     /** {@link #sendInSlot} once the caller holds {@code slot}. */
-    private void sendInHeldSlot(Semaphore slot, String what, SendStart send) throws IOException {
+    private void sendInHeldSlot(Semaphore slot, String what, SendStart send, long deadline) throws IOException {
         CompletableFuture<WebSocket> sent = startInSlot(slot, send);
         try {
-            await(sent, what);
+            await(sent, what, deadline);
         } finally {
             releaseWhenDone(sent, slot);
         }
@@ -393,7 +394,7 @@ public final class OutboundSender {
     public void sendClose(int code, String reason) throws IOException {
         CompletableFuture<WebSocket> sent = startClose(new CloseStatus(code, reason));
         state.advance(ConnectionState.Phase.OPEN, ConnectionState.Phase.CLOSE_SENT);
-        await(sent, CLOSE);
+        await(sent, CLOSE, deadline());
     }
 
     /**
@@ -444,8 +445,13 @@ public final class OutboundSender {
         }
     }
 
-    private void acquire(Semaphore slot) throws IOException {
-        acquire(slot, sendTimeout == null ? 0 : System.nanoTime() + Checks.toNanosSaturated(sendTimeout));
+    /**
+     * {@return when a send that starts now must be done}, as a {@link System#nanoTime()}: one send
+     * timeout covers the wait for its turn, for the slot and for the JDK's write together, so a
+     * send never takes longer than the timeout in all (ignored without a send timeout)
+     */
+    private long deadline() {
+        return sendTimeout == null ? 0 : System.nanoTime() + Checks.toNanosSaturated(sendTimeout);
     }
 
     /** Takes {@code slot} by {@code deadline} (a {@link System#nanoTime()}; ignored without a send timeout). */
@@ -461,12 +467,12 @@ public final class OutboundSender {
         }
     }
 
-    private void await(CompletableFuture<WebSocket> sent, String what) throws IOException {
+    private void await(CompletableFuture<WebSocket> sent, String what, long deadline) throws IOException {
         try {
             if (sendTimeout == null) {
                 sent.get();
             } else {
-                sent.get(Checks.toNanosSaturated(sendTimeout), TimeUnit.NANOSECONDS);
+                sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
             throw interrupted("sending a " + what + " (the send goes on in the background)");

@@ -48,11 +48,6 @@ public final class ReadSpin {
         return n == 0 ? OFF : new ReadSpin(n);
     }
 
-    /** {@return the spin in nanoseconds; zero when off} */
-    public long nanos() {
-        return nanos;
-    }
-
     /**
      * Waits actively until {@code arrived} is true, this spin's time or {@code timeoutNanos} ran
      * out, or the thread is interrupted; returns at once when off or on a virtual thread.

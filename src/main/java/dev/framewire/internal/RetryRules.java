@@ -36,7 +36,8 @@ public final class RetryRules {
      * restart, try again later, bad gateway.
      */
     private static final Set<Integer> OUTAGE_CLOSE_CODES = Set.of(
-            CloseStatus.GOING_AWAY, CloseStatus.ABNORMAL_CLOSURE, 1011, 1012, 1013, 1014);
+            CloseStatus.GOING_AWAY, CloseStatus.ABNORMAL_CLOSURE, CloseStatus.INTERNAL_ERROR,
+            CloseStatus.SERVICE_RESTART, CloseStatus.TRY_AGAIN_LATER, CloseStatus.BAD_GATEWAY);
 
     private RetryRules() {
     }

@@ -5,6 +5,7 @@ import dev.framewire.Opcode;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.util.concurrent.ThreadLocalRandom;
 import java.nio.ByteBuffer;
 
 /**
@@ -25,13 +26,21 @@ public final class WireTap {
     private static final int PAYLOAD_LIMIT = 200;
     private static final Logger LOGGER = System.getLogger("dev.framewire");
 
+    private final String tag;
     private final String label;
     private final boolean payloads = Boolean.getBoolean(PAYLOADS_PROPERTY);
 
     /** Creates the tap of one connection to {@code uri}. */
     public WireTap(URI uri) {
-        // The identity hash tells connections apart without a JVM-wide counter.
-        this.label = "[fw-" + Integer.toHexString(System.identityHashCode(this)) + " " + uri + "] ";
+        // A random tag tells connections apart without a JVM-wide counter, and differs between
+        // runs (an identity hash often repeats: the first connection of two runs had the same).
+        this.tag = String.format("fw-%08x", ThreadLocalRandom.current().nextInt());
+        this.label = "[" + tag + " " + uri + "] ";
+    }
+
+    /** {@return the connection's tag, which starts every log line of it: {@code fw-} and eight hex digits} */
+    public String tag() {
+        return tag;
     }
 
     /** {@return whether frames are logged} */
