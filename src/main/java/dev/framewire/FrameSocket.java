@@ -951,6 +951,11 @@ public final class FrameSocket implements AutoCloseable {
          * ({@code SSLContext}), proxies, an authenticator or an executor of your own. Default:
          * one client shared by every framewire socket.
          *
+         * <p>An executor of the client's must accept every task: java.net.http stops a client whose
+         * executor rejects one, and {@code connect} then fails with a {@link WebSocketException}
+         * that names the executor (docs/jdk-defects.md, JDK-8277969). The client need not be
+         * referenced elsewhere while its connections are open.
+         *
          * @param client the client
          * @return this builder
          * @throws NullPointerException if {@code client} is {@code null}

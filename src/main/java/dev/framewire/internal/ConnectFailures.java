@@ -18,6 +18,9 @@ import java.nio.channels.UnresolvedAddressException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
@@ -43,6 +46,13 @@ final class ConnectFailures {
         }
         Optional<String> proxy = ProxyRoute.of(client, uri);
         String via = proxy.map(p -> " through the proxy " + p).orElse("");
+        RejectedExecutionException rejected = find(RejectedExecutionException.class, cause);
+        if (rejected != null) {
+            // JDKs with the fix of JDK-8277969 (19, and 17u since its backport) fail the pending
+            // handshakes with the rejection, or with IOException("selector manager closed") caused
+            // by it on a client that already failed.
+            return executorRejected(client, uri, rejected);
+        }
         if (cause instanceof WebSocketHandshakeException refused) {
             HttpResponse<?> response = refused.getResponse();
             int status = response.statusCode();
@@ -94,6 +104,62 @@ final class ConnectFailures {
                     + " ws://", cause);
         }
         return new WebSocketException("Could not open " + uri + via + ": " + cause, cause);
+    }
+
+    /**
+     * The client's executor refused one of the JDK's tasks. java.net.http cannot do without it: a
+     * task that its selector thread cannot hand over stops the whole client (JDK-8277969: on JDKs
+     * with the fix, {@code HttpClientImpl.DelegatingExecutor.ensureExecutedAsync} aborts the
+     * selector manager and with it every pending request and open connection; on JDKs without
+     * it, such as 17.0.15, the selector thread just ends and the client stalls). The message
+     * names the executor, since the caller set it and only the caller can change it.
+     */
+    static WebSocketException executorRejected(HttpClient client, URI uri, RejectedExecutionException rejected) {
+        String via = via(client, uri);
+        String executor = client.executor().map(String::valueOf).orElse("(the JDK's default executor)");
+        return new WebSocketException("Could not open " + uri + via + ": the HttpClient's executor " + executor
+                + " rejected a task (" + rejected.getMessage() + "). java.net.http runs its work on that executor, and"
+                + " a task rejected on its selector thread stops the whole client, with every connection on it"
+                + " (JDK-8277969). Give the HttpClient an executor that accepts every task (not shut down, not a"
+                + " bounded pool that rejects when busy), and a new HttpClient in place of one that failed this way;"
+                + " see docs/jdk-defects.md", rejected);
+    }
+
+    /**
+     * framewire's own wait ran out: the JDK did not report, not even its own connect timeout (it
+     * applies that timeout to the whole handshake). That happens when the client's selector thread
+     * has ended, which on JDKs without the fix of JDK-8277969 is what an executor that rejects a
+     * task does. So ask the executor: one that is shut down or rejects a no-op now is named as the
+     * cause. The no-op is harmless to an executor the caller gave the client for exactly such tasks,
+     * and this path is taken only when the connect has already failed.
+     */
+    static WebSocketException stalled(HttpClient client, URI uri, Duration connectTimeout, Throwable timeout) {
+        Optional<RejectedExecutionException> rejecting = client.executor().flatMap(ConnectFailures::rejects);
+        if (rejecting.isPresent()) {
+            WebSocketException e = executorRejected(client, uri, rejecting.get());
+            e.addSuppressed(timeout);
+            return e;
+        }
+        String via = via(client, uri);
+        return timedOut(uri, via, !via.isEmpty(), connectTimeout, timeout);
+    }
+
+    /** {@return the rejection, if {@code executor} is shut down or rejects a task that does nothing} */
+    static Optional<RejectedExecutionException> rejects(Executor executor) {
+        if (executor instanceof ExecutorService service && service.isShutdown()) {
+            return Optional.of(new RejectedExecutionException(executor + " is shut down"));
+        }
+        try {
+            executor.execute(() -> { });
+            return Optional.empty();
+        } catch (RejectedExecutionException e) {
+            return Optional.of(e);
+        }
+    }
+
+    /** {@return " through the proxy host:port" when the JDK tunnels {@code uri} through one, else ""} */
+    static String via(HttpClient client, URI uri) {
+        return ProxyRoute.of(client, uri).map(p -> " through the proxy " + p).orElse("");
     }
 
     static WebSocketException timedOut(URI uri, String via, boolean proxied, Duration connectTimeout, Throwable cause) {

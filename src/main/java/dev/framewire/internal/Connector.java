@@ -2,6 +2,7 @@ package dev.framewire.internal;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.ref.Reference;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -65,7 +67,15 @@ public final class Connector {
             builder.subprotocols(subprotocols.get(0),
                     subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
         }
-        CompletableFuture<WebSocket> opening = SharedHttpClient.startHandshake(client, () -> builder.buildAsync(uri, listener));
+        CompletableFuture<WebSocket> opening;
+        try {
+            opening = SharedHttpClient.startHandshake(client, () -> builder.buildAsync(uri, listener));
+        } catch (RejectedExecutionException e) {
+            // HttpClientImpl.sendAsync hands the exchange's first task to the client's executor on
+            // this thread (MultiExchange.responseAsync), so an executor that is shut down throws
+            // here, a RuntimeException that connect must not let out raw.
+            throw ConnectFailures.executorRejected(client, uri, e);
+        }
         try {
             return opening.get(Checks.toNanosSaturated(connectTimeout.plus(SAFETY_MARGIN)), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -74,10 +84,19 @@ public final class Connector {
             throw new InterruptedIOException("Interrupted while opening " + uri);
         } catch (TimeoutException e) {
             giveUp(opening);
-            String via = ProxyRoute.of(client, uri).map(p -> " through the proxy " + p).orElse("");
-            throw ConnectFailures.timedOut(uri, via, !via.isEmpty(), connectTimeout, e);
+            // Not the JDK's timeout (that arrives as HttpTimeoutException): the JDK never reported.
+            throw ConnectFailures.stalled(client, uri, connectTimeout, e);
         } catch (ExecutionException e) {
             throw ConnectFailures.translate(client, uri, connectTimeout, e.getCause());
+        } finally {
+            // A client of the caller's that nobody else references must stay reachable until the
+            // handshake is over: its selector thread ends once the client is unreachable and has
+            // nothing pending (JDK-8288746 wakes it for that as soon as the client is collected),
+            // and between the end of the HTTP exchange (HttpClientImpl.sendAsync's
+            // requestUnreference) and the WebSocket's own count (RawChannelTube's constructor calls
+            // HttpClientImpl.webSocketOpen) nothing is pending. After that the open WebSocket keeps
+            // the selector thread alive by itself. See the registry in docs/jdk-defects.md.
+            Reference.reachabilityFence(client);
         }
     }
 

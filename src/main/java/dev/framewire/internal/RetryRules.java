@@ -16,6 +16,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLException;
 
 /**
@@ -47,13 +48,19 @@ public final class RetryRules {
      * (refused, reset, unreachable, unknown host), a connect timeout, a refused upgrade with a
      * transient status, or a TLS handshake the peer cut short. Not: any other refused upgrade, a
      * TLS failure of trust or configuration (an untrusted certificate, a name mismatch, no common
-     * protocol), or an interrupt.
+     * protocol), an executor of the {@code HttpClient} that rejected a task, or an interrupt.
      */
     public static boolean isTransient(IOException failure) {
         if (failure instanceof HandshakeException refused) {
             return TRANSIENT_STATUSES.contains(refused.statusCode());
         }
         if (failure instanceof InterruptedIOException && !(failure instanceof SocketTimeoutException)) {
+            return false;
+        }
+        if (ConnectFailures.find(RejectedExecutionException.class, failure) != null) {
+            // The HttpClient's executor refused a task: the executor is shut down, or java.net.http
+            // has stopped the client (JDK-8277969), so every attempt on it fails the same way, and
+            // an unlimited reconnector would retry forever.
             return false;
         }
         if (ConnectFailures.find(SSLException.class, failure) != null) {

@@ -32,6 +32,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
@@ -118,6 +123,80 @@ class ConnectFailuresTest {
                 + " timeout covers the TCP connect, the proxy's CONNECT tunnel, TLS and the upgrade together): the"
                 + " proxy or the server accepted the connection but did not answer in time",
                 message(PROXIED, WS, timeout));
+    }
+
+    @Test
+    void aRejectingExecutorIsNamedWhereverTheRejectionSits() {
+        Executor executor = new Named("the-callers-executor");
+        HttpClient client = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).executor(executor).build();
+        RejectedExecutionException rejected = new RejectedExecutionException("queue full");
+        String expected = "Could not open " + WS + ": the HttpClient's executor the-callers-executor rejected a task"
+                + " (queue full). java.net.http runs its work on that executor, and a task rejected on its selector"
+                + " thread stops the whole client, with every connection on it (JDK-8277969). Give the HttpClient an"
+                + " executor that accepts every task (not shut down, not a bounded pool that rejects when busy), and a"
+                + " new HttpClient in place of one that failed this way; see docs/jdk-defects.md";
+        assertEquals(expected, message(client, WS, new CompletionException(rejected)));
+        // A client that already failed: the JDK's "selector manager closed" carries the rejection.
+        assertEquals(expected, message(client, WS, new IOException("selector manager closed", rejected)));
+        String proxied = message(PROXIED, WS, rejected);
+        assertTrue(proxied.startsWith("Could not open " + WS + " through the proxy " + PROXY + ": the HttpClient's"
+                + " executor (the JDK's default executor) rejected a task"), proxied);
+    }
+
+    @Test
+    void aHandshakeTheJdkNeverReportedAsksTheExecutor() {
+        TimeoutException timeout = new TimeoutException();
+        Executor rejecting = new Named("rejecting") {
+            @Override
+            public void execute(Runnable task) {
+                throw new RejectedExecutionException("no more");
+            }
+        };
+        HttpClient stalled = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).executor(rejecting).build();
+        WebSocketException named = ConnectFailures.stalled(stalled, WS, THREE_SECONDS, timeout);
+        assertTrue(named.getMessage().startsWith("Could not open " + WS + ": the HttpClient's executor rejecting"
+                + " rejected a task (no more)"), named.getMessage());
+        assertInstanceOf(RejectedExecutionException.class, named.getCause());
+        assertEquals(List.of(timeout), List.of(named.getSuppressed()));
+
+        // An executor that takes tasks: the plain timeout, with or without a proxy.
+        WebSocketException plain = ConnectFailures.stalled(DIRECT, WS, THREE_SECONDS, timeout);
+        assertEquals(ConnectFailures.timedOut(WS, "", false, THREE_SECONDS, timeout).getMessage(), plain.getMessage());
+        assertSame(timeout, plain.getCause());
+        assertTrue(ConnectFailures.stalled(PROXIED, WS, THREE_SECONDS, timeout).getMessage()
+                .startsWith("Opening " + WS + " through the proxy " + PROXY + " did not complete"));
+    }
+
+    @Test
+    void anExecutorRejectsWhenShutDownOrWhenItThrows() {
+        ExecutorService shutDown = Executors.newSingleThreadExecutor();
+        shutDown.shutdown();
+        assertEquals(Optional.of(shutDown + " is shut down"),
+                ConnectFailures.rejects(shutDown).map(RejectedExecutionException::getMessage));
+        assertEquals(Optional.empty(), ConnectFailures.rejects(Runnable::run));
+        RejectedExecutionException no = new RejectedExecutionException("no");
+        assertEquals(Optional.of(no), ConnectFailures.rejects(task -> {
+            throw no;
+        }));
+    }
+
+    /** An executor whose {@code toString} is its name; it runs tasks on the calling thread. */
+    private static class Named implements Executor {
+        private final String name;
+
+        Named(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,14 @@ class RetryRulesTest {
         assertTrue(RetryRules.isTransient(new WebSocketException("timed out", new HttpTimeoutException("timed out"))));
         assertTrue(RetryRules.isTransient(new WebSocketException("reset", new SocketException("Connection reset"))));
         assertTrue(RetryRules.isTransient(new IOException("anything else underneath")));
+    }
+
+    @Test
+    void anExecutorThatRejectedATaskIsNot() {
+        // java.net.http has stopped the client (JDK-8277969): an unlimited reconnector would loop forever.
+        RejectedExecutionException rejected = new RejectedExecutionException("shut down");
+        assertFalse(RetryRules.isTransient(new WebSocketException("rejected", rejected)));
+        assertFalse(RetryRules.isTransient(new WebSocketException("closed", new IOException("selector manager closed", rejected))));
     }
 
     @Test

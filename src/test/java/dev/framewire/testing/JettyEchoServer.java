@@ -12,9 +12,16 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -43,6 +50,9 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  *   <li>Listens on {@code 127.0.0.1} on an ephemeral port; the endpoint is {@link #uri()}.
  *   <li>{@link #startTls} serves {@code wss://} with a certificate the test provides (see
  *       {@link SelfSignedCertificate}); everything else is the same.
+ *   <li>{@link #startHttp2} and {@link #startHttp2Tls} also speak HTTP/2 on the same port (h2c,
+ *       or h2 chosen through ALPN) and answer every plain request with 200 and the name of the
+ *       protocol it came in ({@link #pageUri()}); the WebSocket endpoint stays HTTP/1.1.
  *   <li>Pings are answered with a Pong carrying the same payload (Jetty does this itself).
  *   <li>A Close from the client is answered with a Close carrying the same code and reason (Jetty
  *       does this itself, too).
@@ -84,10 +94,10 @@ public final class JettyEchoServer implements AutoCloseable {
     private volatile Map<String, List<String>> lastRequestHeaders = Map.of();
 
     private JettyEchoServer(SslContextFactory.Server sslContextFactory) {
-        this(sslContextFactory, "127.0.0.1");
+        this(sslContextFactory, "127.0.0.1", false);
     }
 
-    private JettyEchoServer(SslContextFactory.Server sslContextFactory, String host) {
+    private JettyEchoServer(SslContextFactory.Server sslContextFactory, String host, boolean http2) {
         this.tls = sslContextFactory != null;
         // Daemon threads, so that a forgotten close() cannot keep a JVM (say, a main using this
         // server) alive; close() still stops every thread. Numbered names tell servers apart in
@@ -99,19 +109,33 @@ public final class JettyEchoServer implements AutoCloseable {
         server = new Server(threads, new ScheduledExecutorScheduler(name + "-scheduler", true), null);
 
         // One acceptor and one selector are plenty for tests and kind to a two-core machine.
-        if (sslContextFactory == null) {
+        if (sslContextFactory == null && !http2) {
             connector = new ServerConnector(server, 1, 1);
+        } else if (sslContextFactory == null) {
+            HttpConfiguration plain = new HttpConfiguration();
+            connector = new ServerConnector(server, 1, 1,
+                    new HttpConnectionFactory(plain), new HTTP2CServerConnectionFactory(plain));
         } else {
             HttpConfiguration https = new HttpConfiguration();
             https.addCustomizer(new SecureRequestCustomizer());
-            connector = new ServerConnector(server, 1, 1,
-                    new SslConnectionFactory(sslContextFactory, "http/1.1"), new HttpConnectionFactory(https));
+            HttpConnectionFactory http1 = new HttpConnectionFactory(https);
+            ConnectionFactory[] protocols;
+            if (http2) {
+                // The JDK's own ALPN (jetty-alpn-java-server): h2 when the client offers it.
+                ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+                alpn.setDefaultProtocol(http1.getProtocol());
+                protocols = new ConnectionFactory[] {new SslConnectionFactory(sslContextFactory, alpn.getProtocol()),
+                    alpn, new HTTP2ServerConnectionFactory(https), http1};
+            } else {
+                protocols = new ConnectionFactory[] {new SslConnectionFactory(sslContextFactory, "http/1.1"), http1};
+            }
+            connector = new ServerConnector(server, 1, 1, protocols);
         }
         connector.setHost(host);
         connector.setPort(0);
         server.addConnector(connector);
 
-        server.setHandler(WebSocketUpgradeHandler.from(server, container -> {
+        WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, container -> {
             container.setMaxTextMessageSize(MAX_SIZE);
             container.setMaxBinaryMessageSize(MAX_SIZE);
             container.setMaxFrameSize(MAX_SIZE);
@@ -121,7 +145,11 @@ public final class JettyEchoServer implements AutoCloseable {
             container.setAutoFragment(false);
             container.setIdleTimeout(IDLE_TIMEOUT);
             container.addMapping(PATH, this::upgrade);
-        }));
+        });
+        if (http2) {
+            upgrades.setHandler(new Page());
+        }
+        server.setHandler(upgrades);
     }
 
     /**
@@ -143,7 +171,7 @@ public final class JettyEchoServer implements AutoCloseable {
      * @throws Exception if Jetty fails to start
      */
     public static JettyEchoServer startOn(String host) throws Exception {
-        return start(new JettyEchoServer(null, host));
+        return start(new JettyEchoServer(null, host, false));
     }
 
     /** The port this server listens on. */
@@ -184,6 +212,29 @@ public final class JettyEchoServer implements AutoCloseable {
         return start(new JettyEchoServer(ssl));
     }
 
+    /**
+     * Starts a server like {@link #start()} that also speaks HTTP/2 in clear text (h2c, reached by
+     * an HTTP/1.1 {@code Upgrade: h2c}) and answers plain requests at {@link #pageUri()}.
+     *
+     * @return the running server; close it when done
+     * @throws Exception if Jetty fails to start
+     */
+    public static JettyEchoServer startHttp2() throws Exception {
+        return start(new JettyEchoServer(null, "127.0.0.1", true));
+    }
+
+    /**
+     * Starts a server like {@link #startTls(SelfSignedCertificate)} that also speaks HTTP/2 (h2,
+     * when the client offers it in ALPN) and answers plain requests at {@link #pageUri()}.
+     *
+     * @param certificate the server's certificate and key
+     * @return the running server; close it when done
+     * @throws Exception if Jetty fails to start, or cannot read the key store
+     */
+    public static JettyEchoServer startHttp2Tls(SelfSignedCertificate certificate) throws Exception {
+        return start(new JettyEchoServer(serverTls(certificate), "127.0.0.1", true));
+    }
+
     private static SslContextFactory.Server serverTls(SelfSignedCertificate certificate) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStorePath(certificate.keyStore().toString());
@@ -213,6 +264,15 @@ public final class JettyEchoServer implements AutoCloseable {
      */
     public URI uri() {
         return URI.create((tls ? "wss" : "ws") + "://127.0.0.1:" + connector.getLocalPort() + PATH);
+    }
+
+    /**
+     * A plain page, {@code http://127.0.0.1:PORT/page} or {@code https://…}, for a server made by
+     * {@link #startHttp2} or {@link #startHttp2Tls}: 200 with the protocol of the request as text,
+     * such as {@code HTTP/2.0}.
+     */
+    public URI pageUri() {
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + connector.getLocalPort() + "/page");
     }
 
     /**
@@ -273,6 +333,17 @@ public final class JettyEchoServer implements AutoCloseable {
         }
         headers.replaceAll((name, values) -> List.copyOf(values));
         return Collections.unmodifiableMap(headers);
+    }
+
+    /** Answers every request that is not a WebSocket upgrade with the name of its protocol. */
+    private static final class Page extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, org.eclipse.jetty.util.Callback callback) {
+            response.setStatus(200);
+            response.write(true, ByteBuffer.wrap(request.getConnectionMetaData().getProtocol()
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII)), callback);
+            return true;
+        }
     }
 
     /**
