@@ -16,7 +16,8 @@ import java.nio.ByteBuffer;
  * secrets, and then at most {@value #PAYLOAD_LIMIT} characters of each.
  *
  * <p>With {@code java.util.logging} (the JDK's default backend) DEBUG is {@code FINE} and TRACE
- * is {@code FINER}. Each line starts with a tag of the connection (`fw-` and eight random hex digits, also in `FrameSocket.toString()`) and its URI, so the lines of one
+ * is {@code FINER}. Each line starts with a tag of the connection ({@code fw-} and eight random hex digits, also in
+ * {@code FrameSocket.toString()}) and its URI, so the lines of one
  * connection can be told apart. Checking the level costs one volatile read per frame when off.
  */
 public final class WireTap {
