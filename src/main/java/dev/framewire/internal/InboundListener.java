@@ -3,8 +3,12 @@ package dev.framewire.internal;
 import dev.framewire.CloseStatus;
 import dev.framewire.Opcode;
 
+import java.net.ProtocolException;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -40,6 +44,26 @@ public final class InboundListener implements WebSocket.Listener {
      */
     static final int LEND_FROM_CHARS = 1024;
 
+    /**
+     * A protocol error that the JDK reports before this many payload bytes of data arrived gets a
+     * hint at the JDK's greeting loss in its message (docs/jdk-defects.md, "Data lost behind the
+     * 101 response").
+     *
+     * <p>Why a count of bytes and not a time since open: the JDK loses only bytes of the socket
+     * read that carried the 101 response (what its HTTP/1.1 code still held when it handed the
+     * socket to the WebSocket: at most 3 buffers of {@code jdk.httpclient.bufsize}, 48 KiB by
+     * default). Its decoder, having lost its place there, fails within a frame or two: a header
+     * read from misplaced bytes nearly always has a reserved bit or an unknown opcode, and one
+     * that passes takes at most 64 KiB before the next header (unless its 64-bit length announces
+     * more than will ever come, and then no error comes at all). So the failure comes well within
+     * the first MiB however loaded the machine, where a time window would stretch and shrink with
+     * the load. A protocol error after that much data is the peer's, not this loss.
+     */
+    static final long EARLY_FAILURE_BYTES = 1 << 20;
+
+    /** Where the hint points. */
+    static final String GREETING_LOSS_PAGE = "docs/jdk-defects.md#data-lost-behind-the-101-response";
+
     private final FrameQueue queue;
     private final ConnectionState state;
     private final PingTracker pings;
@@ -47,6 +71,9 @@ public final class InboundListener implements WebSocket.Listener {
     private final boolean deliverPings;
     private final WireTap tap;
     private volatile long lastInboundNanos = System.nanoTime(); // written by listener calls, read by the keepalive
+    // For the message of an early failure (onError). Like continuing, touched only by listener calls.
+    private long openedNanos = System.nanoTime();
+    private long dataReceived; // payload bytes of data parts (text in UTF-8), exact up to EARLY_FAILURE_BYTES
     // Inside a message whose first part was delivered. Touched only by listener calls, which the JDK
     // makes one at a time: on its selector thread, a pool thread, or a reader's own thread inside
     // request(n) (which may deliver the next part at once).
@@ -79,12 +106,16 @@ public final class InboundListener implements WebSocket.Listener {
 
     @Override
     public void onOpen(WebSocket webSocket) {
+        openedNanos = System.nanoTime();
         queue.start(webSocket);
     }
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         lastInboundNanos = System.nanoTime();
+        if (dataReceived < EARLY_FAILURE_BYTES) { // counted only as far as onError's message needs it
+            dataReceived += Utf8.encodedLength(data);
+        }
         boolean wholeMessage = !continuing && last;
         Opcode opcode = nextDataOpcode(Opcode.TEXT, last);
         tap.receivedText(opcode, last, data);
@@ -104,6 +135,7 @@ public final class InboundListener implements WebSocket.Listener {
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
         lastInboundNanos = System.nanoTime();
+        dataReceived += data.remaining();
         Opcode opcode = nextDataOpcode(Opcode.BINARY, last);
         tap.received(opcode, last, data);
         queue.add(BinaryPart.copyOf(opcode, data, last));
@@ -176,8 +208,29 @@ public final class InboundListener implements WebSocket.Listener {
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
         boolean local = state.closingLocally();
-        finish(Ending.withoutClose("The connection failed" + (local ? " while this side was closing it: " : ": ") + error,
-                error, local));
+        String failed = "The connection failed" + (local ? " while this side was closing it: " : ": ") + describe(error);
+        if (error instanceof ProtocolException && dataReceived < EARLY_FAILURE_BYTES) {
+            Duration open = Duration.ofNanos(System.nanoTime() - openedNanos);
+            failed += String.format(Locale.ROOT, " %s after it opened, %,d bytes of data in; if the server sends more than"
+                    + " 16 KiB right behind its 101 response, the likely cause is the JDK losing some of those bytes (%s)",
+                    Durations.format(open.truncatedTo(open.toMillis() > 0 ? ChronoUnit.MILLIS : ChronoUnit.MICROS)),
+                    dataReceived, GREETING_LOSS_PAGE);
+        }
+        finish(Ending.withoutClose(failed, error, local));
+    }
+
+    /**
+     * {@return the JDK's error as {@code toString()} gives it, except that a missing message says
+     * so, with the message of its cause if that has one} The JDK reports a protocol violation as
+     * a {@code ProtocolException} without a message whose cause describes it ("Unexpected rsv2 bit").
+     */
+    static String describe(Throwable error) {
+        if (error.getMessage() != null) {
+            return error.toString();
+        }
+        Throwable cause = error.getCause();
+        return error.getClass().getName() + " (no message from the JDK"
+                + (cause != null && cause.getMessage() != null ? "; its cause: " + cause.getMessage() : "") + ")";
     }
 
     /** Ends the connection from outside the JDK's callbacks (abort, close, timeouts). */

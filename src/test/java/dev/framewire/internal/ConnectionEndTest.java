@@ -14,6 +14,7 @@ import dev.framewire.internal.ConnectionState.Phase;
 import dev.framewire.internal.MessageAssemblerTest.Part;
 
 import java.io.IOException;
+import java.net.ProtocolException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 
@@ -111,6 +112,52 @@ class ConnectionEndTest {
         ConnectionClosedException e = assertThrows(ConnectionClosedException.class, () -> w.reader.readFrame(NOW));
         assertTrue(e.initiatedLocally());
         assertEquals("The connection failed while this side was closing it: " + reset, e.getMessage());
+    }
+
+    /** As the JDK reports a violation: no message of its own, the description in its cause. */
+    private static ProtocolException protocolError(String violation) {
+        ProtocolException error = new ProtocolException();
+        error.initCause(new RuntimeException(violation));
+        return error;
+    }
+
+    @Test
+    void anEarlyProtocolErrorNamesTheJdksGreetingLossAndItsPage() {
+        Wiring w = new Wiring(4, 100);
+        w.ws.deliverText(w.listener, "{\"type\":\"ti", false); // a tick cut by a lost read...
+        w.ws.deliverText(w.listener, "ck\u00e9", false);          // ...2 bytes for the é: 15 bytes of data in all
+        w.ws.deliverError(w.listener, protocolError("Unexpected rsv2 bit"));
+        assertEquals("{\"type\":\"ti", assertRead(w).text());
+        assertEquals("ck\u00e9", assertRead(w).text());
+        String message = endSeenByReader(w).getMessage();
+        assertTrue(message.matches("The connection failed: java\\.net\\.ProtocolException \\(no message from the JDK;"
+                + " its cause: Unexpected rsv2 bit\\) [0-9.]+ (µs|ms|s) after it opened, 15 bytes of data in; if the server"
+                + " sends more than 16 KiB right behind its 101 response, the likely cause is the JDK losing some of those"
+                + " bytes \\(docs/jdk-defects\\.md#data-lost-behind-the-101-response\\)"), message);
+    }
+
+    @Test
+    void aProtocolErrorAfterTheFirstMiBOfDataIsThePeersAndGetsNoHint() {
+        Wiring w = new Wiring(4, 100);
+        w.ws.deliverBinary(w.listener, new byte[(int) InboundListener.EARLY_FAILURE_BYTES - 1], true);
+        w.ws.deliverText(w.listener, "x", true);
+        w.ws.deliverError(w.listener, protocolError("Unexpected rsv2 bit"));
+        assertRead(w);
+        assertRead(w);
+        assertEquals("The connection failed: java.net.ProtocolException (no message from the JDK; its cause: Unexpected"
+                + " rsv2 bit)", endSeenByReader(w).getMessage());
+    }
+
+    @Test
+    void anErrorWithoutAMessageNeverReadsNullAndOnlyAProtocolErrorGetsTheHint() {
+        Wiring w = new Wiring(4, 100);
+        w.ws.deliverError(w.listener, new InternalError());
+        assertEquals("The connection failed: java.lang.InternalError (no message from the JDK)", endSeenByReader(w).getMessage());
+        Wiring v = new Wiring(4, 100);
+        v.ws.deliverError(v.listener, new ProtocolException());
+        String message = endSeenByReader(v).getMessage();
+        assertTrue(message.startsWith("The connection failed: java.net.ProtocolException (no message from the JDK) "), message);
+        assertTrue(message.contains(" after it opened, 0 bytes of data in; "), message);
     }
 
     @Test

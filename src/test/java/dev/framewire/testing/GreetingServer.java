@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A WebSocket server that speaks first: it answers each opening handshake with a {@code 101} and,
@@ -33,13 +34,16 @@ public final class GreetingServer implements AutoCloseable {
     private static final int MAX_REQUEST_HEAD = 16 * 1024;
 
     private final byte[] greeting;
+    private final int headPadCycle;
+    private final AtomicInteger connections = new AtomicInteger();
     private final ServerSocket serverSocket;
     private final Queue<Socket> sockets = new ConcurrentLinkedQueue<>();
     private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
-    private GreetingServer(byte[] greeting) throws IOException {
+    private GreetingServer(byte[] greeting, int headPadCycle) throws IOException {
         this.greeting = greeting.clone();
+        this.headPadCycle = headPadCycle;
         this.serverSocket = new ServerSocket(0, 200, InetAddress.getByName("127.0.0.1"));
     }
 
@@ -49,7 +53,20 @@ public final class GreetingServer implements AutoCloseable {
      * @param greeting the encoded frames to send right behind every 101 response, in the same write
      */
     public static GreetingServer start(byte[] greeting) throws IOException {
-        GreetingServer server = new GreetingServer(greeting);
+        return start(greeting, 0);
+    }
+
+    /**
+     * Starts a server whose 101 responses differ in length: the {@code n}th connection's carries
+     * a header {@code X-Pad} of {@code n % headPadCycle} characters. Where in the greeting a
+     * socket read ends, and so where a lost read cuts it, moves with the length of the response
+     * in front of it; real responses vary too (dates, cookies).
+     *
+     * @param greeting     the encoded frames to send right behind every 101 response, in the same write
+     * @param headPadCycle how many lengths to cycle through; 0 for no {@code X-Pad}
+     */
+    public static GreetingServer start(byte[] greeting, int headPadCycle) throws IOException {
+        GreetingServer server = new GreetingServer(greeting, headPadCycle);
         Thread acceptor = new Thread(server::acceptLoop, "greeting-server-" + server.serverSocket.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
@@ -101,7 +118,9 @@ public final class GreetingServer implements AutoCloseable {
             byte[] head = ("HTTP/1.1 101 Switching Protocols\r\n"
                     + "Upgrade: websocket\r\n"
                     + "Connection: Upgrade\r\n"
-                    + "Sec-WebSocket-Accept: " + ScriptedConnection.acceptKeyFor(key) + "\r\n\r\n")
+                    + "Sec-WebSocket-Accept: " + ScriptedConnection.acceptKeyFor(key) + "\r\n"
+                    + (headPadCycle > 0 ? "X-Pad: " + "p".repeat(connections.getAndIncrement() % headPadCycle) + "\r\n" : "")
+                    + "\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1);
             byte[] response = new byte[head.length + greeting.length];
             System.arraycopy(head, 0, response, 0, head.length);
