@@ -563,11 +563,6 @@ class EchoServerTest {
     }
 
     /**
-     * The race of issue 9's finding 2: a reader blocked mid-message holds the read lock when
-     * another thread calls close(). The reader must wake with the end, told that this side closed,
-     * and what its unfinished message held must be dropped as it leaves.
-     */
-    /**
      * close() drops what nobody read, so the JDK gets demand again and the peer's Close can arrive:
      * with a full queue and no reader, close() would otherwise wait out its timeout and end with
      * 1006 instead of the peer's 1000.
@@ -587,6 +582,11 @@ class EchoServerTest {
         assertEquals(Optional.of(new CloseStatus(CloseStatus.NORMAL_CLOSURE, "")), ws.closeStatus());
     }
 
+    /**
+     * The race of issue 9's finding 2: a reader blocked mid-message holds the read lock when
+     * another thread calls close(). The reader must wake with the end, told that this side closed,
+     * and what its unfinished message held must be dropped as it leaves.
+     */
     @Test
     void closeFromAnotherThreadWhileAReaderIsBlockedMidMessage() throws Exception {
         FrameSocket ws = connect();
