@@ -567,14 +567,17 @@ public final class FrameSocket implements AutoCloseable {
      * frames are discarded. Then waits up to the
      * {@linkplain Builder#closeTimeout(Duration) close timeout} for the peer's Close, and aborts
      * the connection if it does not come. Never throws; if interrupted, it aborts at once and
-     * keeps the interrupt status.
+     * keeps the interrupt status. Later exceptions say which it was: that the peer's Close did not
+     * arrive within the close timeout, or that {@code close()} was interrupted while waiting for it.
      */
     @Override
     public void close() {
         if (state.advance(Phase.OPEN, Phase.CLOSING) == null) {
             return; // close() has run, or is running on another thread
         }
-        boolean ended = false;
+        // What ends the connection if the peer's Close does not: the timeout, unless the wait for
+        // it is interrupted first (then the abort says so, not that the peer failed to answer).
+        Ending abandoned = Ending.closeTimedOut(closeTimeout);
         try {
             queue.discardAll();
             try {
@@ -585,17 +588,17 @@ public final class FrameSocket implements AutoCloseable {
                 // A Close went out before, or the connection ended: only the wait is left.
             }
             state.ended().get(Checks.toNanosSaturated(closeTimeout), TimeUnit.NANOSECONDS);
-            ended = true;
+            abandoned = null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            abandoned = Ending.closeInterrupted();
         } catch (TimeoutException | ExecutionException e) {
             // The peer did not answer in time: abort below.
         } finally {
             // Once the connection has ended the JDK closes TCP itself, after writing its answer to
             // the peer's Close if it owes one; aborting then could cut that answer off.
-            if (!ended) {
-                abortWith(Ending.localAbort("This side closed the connection; the peer's Close did not arrive within "
-                        + Durations.format(closeTimeout) + ", so the connection was aborted", null));
+            if (abandoned != null) {
+                abortWith(abandoned);
             }
             state.advance(Phase.CLOSING, Phase.CLOSED);
             reader.dropHeldParts();
