@@ -923,7 +923,8 @@ public final class FrameSocket implements AutoCloseable {
          */
         public Builder readSpin(Duration spin) {
             Checks.requireNonNull(spin, "readSpin");
-            Checks.requireArgument(!spin.isNegative(), "Expected a zero or positive duration for readSpin: %s", spin);
+            Checks.requireArgument(!spin.isNegative(), "Expected a zero or positive duration for readSpin: %s",
+                    Durations.format(spin));
             this.readSpin = spin;
             return this;
         }
