@@ -104,6 +104,13 @@ import java.util.concurrent.TimeoutException;
  * interruptible, so virtual threads do not pin: an interrupted read or send throws
  * {@link InterruptedIOException} and keeps the thread's interrupt status; the connection stays
  * usable (an interrupted send goes on in the background).
+ *
+ * <p>An interrupted send says in {@link InterruptedIOException#bytesTransferred} what became of
+ * it. For a frame or a whole message: 0 if the interrupt came while it waited for an earlier send
+ * or another thread's message, so the JDK never had it and nothing of it goes out (send it again);
+ * otherwise its whole payload (bytes; chars for text; for a Close its code and reason), which the
+ * JDK goes on writing in the background (do not send it again). For a send stream's
+ * {@code write}, see {@link #sendStream()}.
  */
 public final class FrameSocket implements AutoCloseable {
 
@@ -184,7 +191,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws NullPointerException       if {@code text} is {@code null}
      * @throws ConnectionClosedException  if the connection has ended or a Close was sent
      * @throws SendTimeoutException       if the send timeout ran out (the connection is aborted)
-     * @throws InterruptedIOException     if interrupted while waiting (the send goes on)
+     * @throws InterruptedIOException     if interrupted ({@code bytesTransferred}: see the class comment)
      * @throws IOException                if the send failed otherwise
      */
     public void sendFrame(CharSequence text, boolean fin) throws IOException {
@@ -206,7 +213,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws NullPointerException      if {@code data} is {@code null}
      * @throws ConnectionClosedException if the connection has ended or a Close was sent
      * @throws SendTimeoutException      if the send timeout ran out (the connection is aborted)
-     * @throws InterruptedIOException    if interrupted while waiting (the send goes on)
+     * @throws InterruptedIOException    if interrupted ({@code bytesTransferred}: see the class comment)
      * @throws IOException               if the send failed otherwise
      */
     public void sendFrame(ByteBuffer data, boolean fin) throws IOException {
@@ -223,7 +230,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws NullPointerException      if {@code data} is {@code null}
      * @throws ConnectionClosedException if the connection has ended or a Close was sent
      * @throws SendTimeoutException      if the send timeout ran out (the connection is aborted)
-     * @throws InterruptedIOException    if interrupted while waiting (the send goes on)
+     * @throws InterruptedIOException    if interrupted ({@code bytesTransferred}: see the class comment)
      * @throws IOException               if the send failed otherwise
      */
     public void sendFrame(byte[] data, boolean fin) throws IOException {
@@ -239,7 +246,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws NullPointerException      if {@code message} is {@code null}
      * @throws ConnectionClosedException if the connection has ended or a Close was sent
      * @throws SendTimeoutException      if the send timeout ran out (the connection is aborted)
-     * @throws InterruptedIOException    if interrupted while waiting (the send goes on)
+     * @throws InterruptedIOException    if interrupted ({@code bytesTransferred}: see the class comment)
      * @throws IOException               if the send failed otherwise
      */
     public void sendText(CharSequence message) throws IOException {
@@ -256,7 +263,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws NullPointerException      if {@code message} is {@code null}
      * @throws ConnectionClosedException if the connection has ended or a Close was sent
      * @throws SendTimeoutException      if the send timeout ran out (the connection is aborted)
-     * @throws InterruptedIOException    if interrupted while waiting (the send goes on)
+     * @throws InterruptedIOException    if interrupted ({@code bytesTransferred}: see the class comment)
      * @throws IOException               if the send failed otherwise
      */
     public void sendBinary(ByteBuffer message) throws IOException {
@@ -272,6 +279,20 @@ public final class FrameSocket implements AutoCloseable {
      * {@link #sendFrame(ByteBuffer, boolean)} does, honours the send timeout and throws what it
      * throws. Until the stream is closed, other data sends throw {@link IllegalStateException}
      * naming the open stream; Ping, Pong and Close may be sent meanwhile.
+     *
+     * <p>A refused or interrupted call leaves nothing stuck. A frame the JDK never had (the call was
+     * refused, or interrupted or timed out while waiting for an earlier send) changes nothing: the
+     * stream keeps every byte it took and stays open, so the same call can be made again, a
+     * {@code close()} included. A frame the JDK had goes out whatever happens to the call. So an
+     * {@link InterruptedIOException} from {@code write(b, off, len)} carries in
+     * {@code bytesTransferred} how many bytes of that call the stream took: those in frames the
+     * JDK has written, those of the frame it was writing when the interrupt came (it finishes it in
+     * the background), and those left in the buffer for the next frame. The other
+     * {@code len - bytesTransferred} bytes were not taken: write them to go on with the message.
+     * For {@code flush()} and {@code close()} it is 0; call them again (a {@code close()} whose
+     * final frame went out does nothing the second time). The message cannot be abandoned while
+     * the connection lives (its first frames may be on the wire, and the peer waits for the final
+     * one): finish it, or end the connection with {@link #close()} or {@link #abort()}.
      *
      * @return the stream of the message; close it to finish the message
      * @throws IllegalStateException     if a message or another send stream is unfinished
@@ -290,6 +311,15 @@ public final class FrameSocket implements AutoCloseable {
      * A full buffer (16 Ki chars) or {@link Writer#flush()} sends a non-final frame,
      * {@link Writer#close()} the final one. A surrogate pair is never split across frames: a
      * high surrogate at the end of a frame is held back and sent with the next one.
+     *
+     * <p>Each write is checked before the writer takes any of it: one with an unpaired surrogate
+     * (or that does not start with the low surrogate of a high one the previous write ended with)
+     * throws {@link IllegalArgumentException} and takes nothing. {@code close()} on text that ends
+     * with a high surrogate throws {@link IllegalArgumentException} and sends nothing; the writer
+     * stays open, so the message can still be finished: write the low surrogate (or whatever the
+     * text lacks) and {@code close()} again. It cannot be abandoned while the connection lives;
+     * end the connection if it cannot be finished. Interrupts and other refusals are as for
+     * {@link #sendStream()}, with {@code bytesTransferred} counting chars.
      *
      * @return the writer of the message; close it to finish the message
      * @throws IllegalStateException     if a message or another send stream is unfinished
