@@ -377,8 +377,9 @@ public final class FrameSocket implements AutoCloseable {
     /**
      * Measures the round trip of one Ping: sends a Ping with a payload of framewire's own and
      * blocks until its Pong arrives. That Pong is consumed whatever
-     * {@link Builder#pongAutoConsume(boolean)} says. Pongs are seen while the receive queue has
-     * room, so a reader that stopped reading can make this time out.
+     * {@link Builder#pongAutoConsume(boolean)} says. Pongs are seen only while the receive queue
+     * has room: while it is full (the reader has not kept up), the Pong waits behind the unread
+     * messages until a reader takes them, so a full queue delays it and can make this time out.
      *
      * @param timeout how long to wait for the Pong
      * @return the time from handing the Ping to the JDK until its Pong arrived
@@ -911,6 +912,12 @@ public final class FrameSocket implements AutoCloseable {
          * aborted and reads throw {@link ConnectionClosedException} with status 1006, whose cause
          * says it was the keepalive. The keepalive's Pongs never reach {@code readFrame}.
          * Default: off.
+         *
+         * <p>While the receive queue is full because the reader has not kept up, framewire asks
+         * the JDK for nothing and nothing can arrive, however alive the peer is: the keepalive
+         * then neither pings nor times out, and starts its timing afresh once the reader has
+         * caught up. A server's own keepalive cannot know that: its Pings wait behind the queue
+         * too (docs/pings-and-keepalive.md, "A slow reader").
          *
          * @param interval how long the connection may be idle before a Ping
          * @param timeout  how long to wait for anything after that Ping
