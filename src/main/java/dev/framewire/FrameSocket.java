@@ -387,7 +387,8 @@ public final class FrameSocket implements AutoCloseable {
      * @throws NullPointerException      if {@code timeout} is {@code null}
      * @throws ReadTimeoutException      if no Pong arrived in time (the connection stays open)
      * @throws ConnectionClosedException if the connection ended before the Pong arrived
-     * @throws InterruptedIOException    if interrupted while waiting
+     * @throws InterruptedIOException    if interrupted while waiting; its {@code bytesTransferred} is
+     *                                   the Ping's payload length once the JDK had the Ping, else 0
      * @throws IOException               if sending the Ping failed otherwise
      */
     public Duration ping(Duration timeout) throws IOException {
@@ -406,7 +407,10 @@ public final class FrameSocket implements AutoCloseable {
             throw new ReadTimeoutException("No Pong arrived within " + Durations.format(timeout), timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("Interrupted while waiting for a Pong");
+            InterruptedIOException interrupted = new InterruptedIOException(
+                    "Interrupted while waiting for a Pong (the Ping was sent)");
+            interrupted.bytesTransferred = ping.payload().remaining(); // the Ping went out whole
+            throw interrupted;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ConnectionClosedException closed) {
                 throw new ConnectionClosedException(closed.closeStatus(), closed.getMessage(), closed.getCause(),

@@ -10,15 +10,19 @@ import dev.framewire.testing.ClientFrame;
 import dev.framewire.testing.PythonWebsocketsServer;
 import dev.framewire.testing.ScriptedConnection;
 import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testing.TestThreads;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -123,6 +127,30 @@ class PingsAndKeepaliveTest {
                 assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "found " + took + " after the reader caught up");
             }
             server.awaitScripts(WAIT);
+        }
+    }
+
+    @Test
+    void anInterruptedPingSaysItsPingWasSent() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readUntil(ScriptedConnection.PING, WAIT); // never answered
+            c.awaitClientClosed(WAIT);
+        }); FrameSocket ws = FrameSocket.newBuilder().closeTimeout(Duration.ofMillis(200)).connect(server.uri())) {
+            AtomicReference<Thread> pinger = new AtomicReference<>();
+            CompletableFuture<Throwable> outcome = TestThreads.supply(() -> {
+                pinger.set(Thread.currentThread());
+                try {
+                    ws.ping(WAIT);
+                    return null;
+                } catch (IOException e) {
+                    return e;
+                }
+            });
+            Thread.sleep(300);
+            pinger.get().interrupt();
+            InterruptedIOException e = (InterruptedIOException) outcome.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(18, e.bytesTransferred, "framewire's Ping payload went out: " + e.getMessage());
+            assertTrue(ws.isOpen());
         }
     }
 
