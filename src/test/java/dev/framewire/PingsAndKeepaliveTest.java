@@ -19,10 +19,8 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -136,19 +134,10 @@ class PingsAndKeepaliveTest {
             c.readUntil(ScriptedConnection.PING, WAIT); // never answered
             c.awaitClientClosed(WAIT);
         }); FrameSocket ws = FrameSocket.newBuilder().closeTimeout(Duration.ofMillis(200)).connect(server.uri())) {
-            AtomicReference<Thread> pinger = new AtomicReference<>();
-            CompletableFuture<Throwable> outcome = TestThreads.supply(() -> {
-                pinger.set(Thread.currentThread());
-                try {
-                    ws.ping(WAIT);
-                    return null;
-                } catch (IOException e) {
-                    return e;
-                }
-            });
+            TestThreads.Running pinger = TestThreads.failureOf(() -> ws.ping(WAIT));
             Thread.sleep(300);
-            pinger.get().interrupt();
-            InterruptedIOException e = (InterruptedIOException) outcome.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            pinger.thread().interrupt();
+            InterruptedIOException e = (InterruptedIOException) pinger.failure().get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertEquals(18, e.bytesTransferred, "framewire's Ping payload went out: " + e.getMessage());
             assertTrue(ws.isOpen());
         }

@@ -17,7 +17,6 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.Writer;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -89,27 +88,16 @@ class StreamingTest {
         })) {
             FrameSocket ws = FrameSocket.newBuilder().connect(server.uri());
             OutputStream out = ws.sendStream();
-            AtomicReference<Thread> writerThread = new AtomicReference<>();
-            CompletableFuture<InterruptedIOException> interrupted = TestThreads.supply(() -> {
-                writerThread.set(Thread.currentThread());
-                try {
-                    out.write(data);
-                    return null;
-                } catch (InterruptedIOException e) {
-                    return e;
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
+            TestThreads.Running writer = TestThreads.failureOf(() -> out.write(data));
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (peerHas.get() < (6 << 20)) {
                 assertTrue(System.nanoTime() < deadline, "the peer never received 6 MiB");
                 Thread.sleep(1);
             }
             long receivedBeforeTheInterrupt = peerHas.get();
-            writerThread.get().interrupt();
+            writer.thread().interrupt();
             InterruptedIOException e = assertInstanceOf(InterruptedIOException.class,
-                    interrupted.get(WAIT.toSeconds(), TimeUnit.SECONDS), "the write was interrupted");
+                    writer.failure().get(WAIT.toSeconds(), TimeUnit.SECONDS), "the write was interrupted");
             int taken = e.bytesTransferred;
             System.out.println("interrupted write: " + e.getMessage() + "; peer had " + receivedBeforeTheInterrupt
                     + " bytes, the stream took " + taken);
