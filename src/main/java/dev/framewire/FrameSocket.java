@@ -104,6 +104,13 @@ import java.util.concurrent.TimeoutException;
  * interruptible, so virtual threads do not pin: an interrupted read or send throws
  * {@link InterruptedIOException} and keeps the thread's interrupt status; the connection stays
  * usable (an interrupted send goes on in the background).
+ *
+ * <p>An interrupted send says in {@link InterruptedIOException#bytesTransferred} what became of
+ * it. For a frame or a whole message: 0 if the interrupt came while it waited for an earlier send
+ * or another thread's message, so the JDK never had it and nothing of it goes out (send it again);
+ * otherwise its whole payload (bytes; chars for text; for a Close its code and reason), which the
+ * JDK goes on writing in the background (do not send it again). For a send stream's
+ * {@code write}, see {@link #sendStream()}.
  */
 public final class FrameSocket implements AutoCloseable {
 
@@ -186,7 +193,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws NullPointerException       if {@code text} is {@code null}
      * @throws ConnectionClosedException  if the connection has ended or a Close was sent
      * @throws SendTimeoutException       if the send timeout ran out (the connection is aborted)
-     * @throws InterruptedIOException     if interrupted while waiting (the send goes on)
+     * @throws InterruptedIOException     if interrupted ({@code bytesTransferred}: see the class comment)
      * @throws IOException                if the send failed otherwise
      */
     public void sendFrame(CharSequence text, boolean fin) throws IOException {
@@ -208,7 +215,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws NullPointerException      if {@code data} is {@code null}
      * @throws ConnectionClosedException if the connection has ended or a Close was sent
      * @throws SendTimeoutException      if the send timeout ran out (the connection is aborted)
-     * @throws InterruptedIOException    if interrupted while waiting (the send goes on)
+     * @throws InterruptedIOException    if interrupted ({@code bytesTransferred}: see the class comment)
      * @throws IOException               if the send failed otherwise
      */
     public void sendFrame(ByteBuffer data, boolean fin) throws IOException {
@@ -225,7 +232,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws NullPointerException      if {@code data} is {@code null}
      * @throws ConnectionClosedException if the connection has ended or a Close was sent
      * @throws SendTimeoutException      if the send timeout ran out (the connection is aborted)
-     * @throws InterruptedIOException    if interrupted while waiting (the send goes on)
+     * @throws InterruptedIOException    if interrupted ({@code bytesTransferred}: see the class comment)
      * @throws IOException               if the send failed otherwise
      */
     public void sendFrame(byte[] data, boolean fin) throws IOException {
@@ -241,7 +248,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws NullPointerException      if {@code message} is {@code null}
      * @throws ConnectionClosedException if the connection has ended or a Close was sent
      * @throws SendTimeoutException      if the send timeout ran out (the connection is aborted)
-     * @throws InterruptedIOException    if interrupted while waiting (the send goes on)
+     * @throws InterruptedIOException    if interrupted ({@code bytesTransferred}: see the class comment)
      * @throws IOException               if the send failed otherwise
      */
     public void sendText(CharSequence message) throws IOException {
@@ -258,7 +265,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws NullPointerException      if {@code message} is {@code null}
      * @throws ConnectionClosedException if the connection has ended or a Close was sent
      * @throws SendTimeoutException      if the send timeout ran out (the connection is aborted)
-     * @throws InterruptedIOException    if interrupted while waiting (the send goes on)
+     * @throws InterruptedIOException    if interrupted ({@code bytesTransferred}: see the class comment)
      * @throws IOException               if the send failed otherwise
      */
     public void sendBinary(ByteBuffer message) throws IOException {
@@ -291,6 +298,20 @@ public final class FrameSocket implements AutoCloseable {
      * throws. Until the stream is closed, other data sends throw {@link IllegalStateException}
      * naming the open stream; Ping, Pong and Close may be sent meanwhile.
      *
+     * <p>A refused or interrupted call leaves nothing stuck. A frame the JDK never had (the call was
+     * refused, or interrupted or timed out while waiting for an earlier send) changes nothing: the
+     * stream keeps every byte it took and stays open, so the same call can be made again, a
+     * {@code close()} included. A frame the JDK had goes out whatever happens to the call. So an
+     * {@link InterruptedIOException} from {@code write(b, off, len)} carries in
+     * {@code bytesTransferred} how many bytes of that call the stream took: those in frames the
+     * JDK has written, those of the frame it was writing when the interrupt came (it finishes it in
+     * the background), and those left in the buffer for the next frame. The other
+     * {@code len - bytesTransferred} bytes were not taken: write them to go on with the message.
+     * For {@code flush()} and {@code close()} it is 0; call them again (a {@code close()} whose
+     * final frame went out does nothing the second time). The message cannot be abandoned while
+     * the connection lives (its first frames may be on the wire, and the peer waits for the final
+     * one): finish it, or end the connection with {@link #close()} or {@link #abort()}.
+     *
      * @return the stream of the message; close it to finish the message
      * @throws IllegalStateException     if a message or another send stream is unfinished
      * @throws ConnectionClosedException if the connection has ended or a Close was sent
@@ -308,6 +329,15 @@ public final class FrameSocket implements AutoCloseable {
      * A full buffer (16 Ki chars) or {@link Writer#flush()} sends a non-final frame,
      * {@link Writer#close()} the final one. A surrogate pair is never split across frames: a
      * high surrogate at the end of a frame is held back and sent with the next one.
+     *
+     * <p>Each write is checked before the writer takes any of it: one with an unpaired surrogate
+     * (or that does not start with the low surrogate of a high one the previous write ended with)
+     * throws {@link IllegalArgumentException} and takes nothing. {@code close()} on text that ends
+     * with a high surrogate throws {@link IllegalArgumentException} and sends nothing; the writer
+     * stays open, so the message can still be finished: write the low surrogate (or whatever the
+     * text lacks) and {@code close()} again. It cannot be abandoned while the connection lives;
+     * end the connection if it cannot be finished. Interrupts and other refusals are as for
+     * {@link #sendStream()}, with {@code bytesTransferred} counting chars.
      *
      * @return the writer of the message; close it to finish the message
      * @throws IllegalStateException     if a message or another send stream is unfinished
@@ -406,8 +436,9 @@ public final class FrameSocket implements AutoCloseable {
     /**
      * Measures the round trip of one Ping: sends a Ping with a payload of framewire's own and
      * blocks until its Pong arrives. That Pong is consumed whatever
-     * {@link Builder#pongAutoConsume(boolean)} says. Pongs are seen while the receive queue has
-     * room, so a reader that stopped reading can make this time out.
+     * {@link Builder#pongAutoConsume(boolean)} says. Pongs are seen only while the receive queue
+     * has room: while it is full (the reader has not kept up), the Pong waits behind the unread
+     * messages until a reader takes them, so a full queue delays it and can make this time out.
      *
      * @param timeout how long to wait for the Pong
      * @return the time from handing the Ping to the JDK until its Pong arrived
@@ -415,7 +446,8 @@ public final class FrameSocket implements AutoCloseable {
      * @throws NullPointerException      if {@code timeout} is {@code null}
      * @throws ReadTimeoutException      if no Pong arrived in time (the connection stays open)
      * @throws ConnectionClosedException if the connection ended before the Pong arrived
-     * @throws InterruptedIOException    if interrupted while waiting
+     * @throws InterruptedIOException    if interrupted while waiting; its {@code bytesTransferred} is
+     *                                   the Ping's payload length once the JDK had the Ping, else 0
      * @throws IOException               if sending the Ping failed otherwise
      */
     public Duration ping(Duration timeout) throws IOException {
@@ -434,7 +466,10 @@ public final class FrameSocket implements AutoCloseable {
             throw new ReadTimeoutException("No Pong arrived within " + Durations.format(timeout), timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("Interrupted while waiting for a Pong");
+            InterruptedIOException interrupted = new InterruptedIOException(
+                    "Interrupted while waiting for a Pong (the Ping was sent)");
+            interrupted.bytesTransferred = ping.payload().remaining(); // the Ping went out whole
+            throw interrupted;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ConnectionClosedException closed) {
                 throw new ConnectionClosedException(closed.closeStatus(), closed.getMessage(), closed.getCause(),
@@ -631,7 +666,8 @@ public final class FrameSocket implements AutoCloseable {
      * frames are discarded. Then waits up to the
      * {@linkplain Builder#closeTimeout(Duration) close timeout} for the peer's Close, and aborts
      * the connection if it does not come. Never throws; if interrupted, it aborts at once and
-     * keeps the interrupt status.
+     * keeps the interrupt status. Later exceptions say which it was: that the peer's Close did not
+     * arrive within the close timeout, or that {@code close()} was interrupted while waiting for it.
      */
     @Override
     public void close() {
@@ -660,7 +696,9 @@ public final class FrameSocket implements AutoCloseable {
         if (state.advance(Phase.OPEN, Phase.CLOSING) == null) {
             return; // close() has run, or is running on another thread
         }
-        boolean ended = false;
+        // What ends the connection if the peer's Close does not: the timeout, unless the wait for
+        // it is interrupted first (then the abort says so, not that the peer failed to answer).
+        Ending abandoned = Ending.closeTimedOut(closeTimeout);
         try {
             queue.discardAll();
             try {
@@ -671,17 +709,17 @@ public final class FrameSocket implements AutoCloseable {
                 // A Close went out before, or the connection ended: only the wait is left.
             }
             state.ended().get(Checks.toNanosSaturated(closeTimeout), TimeUnit.NANOSECONDS);
-            ended = true;
+            abandoned = null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            abandoned = Ending.closeInterrupted();
         } catch (TimeoutException | ExecutionException e) {
             // The peer did not answer in time: abort below.
         } finally {
             // Once the connection has ended the JDK closes TCP itself, after writing its answer to
             // the peer's Close if it owes one; aborting then could cut that answer off.
-            if (!ended) {
-                abortWith(Ending.localAbort("This side closed the connection; the peer's Close did not arrive within "
-                        + Durations.format(closeTimeout) + ", so the connection was aborted", null));
+            if (abandoned != null) {
+                abortWith(abandoned);
             }
             state.advance(Phase.CLOSING, Phase.CLOSED);
             reader.dropHeldParts();
@@ -972,6 +1010,12 @@ public final class FrameSocket implements AutoCloseable {
          * says it was the keepalive. The keepalive's Pongs never reach {@code readFrame}.
          * Default: off.
          *
+         * <p>While the receive queue is full because the reader has not kept up, framewire asks
+         * the JDK for nothing and nothing can arrive, however alive the peer is: the keepalive
+         * then neither pings nor times out, and starts its timing afresh once the reader has
+         * caught up. A server's own keepalive cannot know that: its Pings wait behind the queue
+         * too (docs/pings-and-keepalive.md, "A slow reader").
+         *
          * @param interval how long the connection may be idle before a Ping
          * @param timeout  how long to wait for anything after that Ping
          * @return this builder
@@ -1013,7 +1057,8 @@ public final class FrameSocket implements AutoCloseable {
          */
         public Builder readSpin(Duration spin) {
             Checks.requireNonNull(spin, "readSpin");
-            Checks.requireArgument(!spin.isNegative(), "Expected a zero or positive duration for readSpin: %s", spin);
+            Checks.requireArgument(!spin.isNegative(), "Expected a zero or positive duration for readSpin: %s",
+                    Durations.format(spin));
             this.readSpin = spin;
             return this;
         }

@@ -41,7 +41,7 @@ public record Backoff(Duration initial, Duration max) {
         Checks.requirePositive(initial, "backoff initial");
         Checks.requirePositive(max, "backoff max");
         Checks.requireArgument(initial.compareTo(max) <= 0,
-                "Expected backoff initial <= max: initial %s, max %s", initial, max);
+                "Expected backoff initial <= max: initial %s, max %s", Durations.format(initial), Durations.format(max));
     }
 
     /** {@return {@code min(max, initial × 2^step)} in nanoseconds, without overflow} */

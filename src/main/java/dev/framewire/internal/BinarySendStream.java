@@ -24,7 +24,7 @@ public final class BinarySendStream extends OutputStream {
 
     private BinarySendStream(OutboundSender sender) {
         this.frames = new SendBuffer(FRAGMENT_BYTES,
-                (length, last) -> sender.streamBinary(this, ByteBuffer.wrap(buffer, 0, length), last),
+                (length, last, handedOver) -> sender.streamBinary(this, ByteBuffer.wrap(buffer, 0, length), last, handedOver),
                 () -> buffer = new byte[FRAGMENT_BYTES], "sendStream()");
     }
 

@@ -32,7 +32,7 @@ public final class Checks {
     public static Duration requirePositive(Duration value, String name) {
         requireNonNull(value, name);
         if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException("Expected a positive duration for " + name + ": " + value);
+            throw new IllegalArgumentException("Expected a positive duration for " + name + ": " + Durations.format(value));
         }
         return value;
     }

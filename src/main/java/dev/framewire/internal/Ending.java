@@ -3,6 +3,8 @@ package dev.framewire.internal;
 import dev.framewire.CloseStatus;
 import dev.framewire.ConnectionClosedException;
 
+import java.time.Duration;
+
 /**
  * How a connection ended: the status, a sentence for the exception message, the failure behind
  * it (if any), and whether this side started the end. It is also the last item of the receive
@@ -26,6 +28,21 @@ public record Ending(CloseStatus status, String message, Throwable cause, boolea
     /** {@return an ending without a Close frame from the peer (1006): it vanished, or the connection failed} */
     public static Ending dropped(String message, Throwable cause) {
         return withoutClose(message, cause, false);
+    }
+
+    /** {@return the end {@code close()} makes when the peer's Close did not arrive within {@code closeTimeout}} */
+    public static Ending closeTimedOut(Duration closeTimeout) {
+        return localAbort("This side closed the connection; the peer's Close did not arrive within "
+                + Durations.format(closeTimeout) + ", so the connection was aborted", null);
+    }
+
+    /**
+     * {@return the end {@code close()} makes when its thread is interrupted while it waits for the
+     * peer's Close}: the peer may still have answered, so nothing is said of it.
+     */
+    public static Ending closeInterrupted() {
+        return localAbort("This side closed the connection; close() was interrupted while waiting for the peer's"
+                + " Close, so the connection was aborted", null);
     }
 
     /** {@return an ending without a Close frame from the peer (1006)} */

@@ -18,6 +18,11 @@ import java.util.function.BooleanSupplier;
  * never find the queue full, the listener never blocks, and a reader that falls behind stops the
  * JDK reading from the socket, which slows the peer through TCP instead of filling the heap.
  *
+ * <p>While the queue is full the JDK is asked for nothing, so it reads nothing from the peer, its
+ * Pings and Pongs included: {@link #demandWithheldSince()} tells the keepalive that the silence is
+ * the reader's, not the peer's. It costs the frame path one comparison per part, and a volatile
+ * write (with a clock read) each time the queue fills.
+ *
  * <p>The end of the connection ({@link Ending}) is a marker behind the last part, so readers get
  * every part that arrived before it, in order. The marker is sticky: a reader that takes it puts
  * it back, so every later or concurrent reader sees the end too.
@@ -41,6 +46,9 @@ public final class FrameQueue {
     private final AtomicInteger held = new AtomicInteger();
     private final AtomicInteger highWater = new AtomicInteger();
     private volatile WebSocket webSocket; // set once, in onOpen, before any part arrives
+    // When the queue last filled up (System.nanoTime, never 0), written by add() on the listener
+    // thread only; whether it is full now is held's to say (demandWithheldSince).
+    private volatile long filledAt;
     // The end once a reader took it. A part can land behind the end marker (FrameSocket.abortWith
     // ends the queue, then aborts the JDK, whose listener call may be adding a part in between);
     // re-offering the marker would put it behind that part, and the next read would return a frame
@@ -105,6 +113,9 @@ public final class FrameQueue {
             throw new IllegalStateException("framewire receive queue overflow: flow control is broken");
         }
         int now = held.incrementAndGet();
+        if (now == capacity) { // full: no demand left, until a reader takes a part
+            filledAt = nonZero(System.nanoTime());
+        }
         if (now > highWater.get()) {
             highWater.accumulateAndGet(now, Math::max);
         }
@@ -124,6 +135,25 @@ public final class FrameQueue {
     /** {@return how many parts are waiting for a reader now} */
     public int held() {
         return held.get();
+    }
+
+    /**
+     * {@return since when ({@link System#nanoTime()}, never 0) this queue has withheld demand from
+     * the JDK because it is full, or 0 while it has room}. While it is full the JDK reads nothing
+     * more from the peer (no data, no Ping, no Pong) until a reader takes a part. Read from any
+     * thread; no lock. Just after the queue fills, the time may for a moment be that of an earlier
+     * fill, or the time of this call.
+     */
+    public long demandWithheldSince() {
+        if (held.get() < capacity) {
+            return 0;
+        }
+        long since = filledAt;
+        return since != 0 ? since : nonZero(System.nanoTime()); // filled a moment ago, its stamp not yet seen
+    }
+
+    private static long nonZero(long nanos) {
+        return nanos == 0 ? 1 : nanos;
     }
 
     /** Asks the JDK for {@code n} more parts: a part left the queue or was never put in. */

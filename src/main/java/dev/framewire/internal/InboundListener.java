@@ -104,6 +104,15 @@ public final class InboundListener implements WebSocket.Listener {
         return lastInboundNanos;
     }
 
+    /**
+     * {@return since when the JDK has been asked for nothing because the reader has not kept up,
+     * or 0} ({@link FrameQueue#demandWithheldSince()}): meanwhile nothing arrives here, however
+     * alive the peer is.
+     */
+    public long demandWithheldSince() {
+        return queue.demandWithheldSince();
+    }
+
     @Override
     public void onOpen(WebSocket webSocket) {
         openedNanos = System.nanoTime();

@@ -90,25 +90,29 @@ public final class OutboundSender {
      *                     start inside an unfinished one
      */
     public void sendText(CharSequence text, boolean last, boolean wholeMessage) throws IOException {
-        sendText(text, last, wholeMessage, null);
+        sendText(text, last, wholeMessage, null, SendBuffer.NOTHING);
     }
 
     /**
      * Sends a text frame for an open send stream (see {@link #openStream}).
      *
-     * @param stream the stream's owner token
+     * @param stream     the stream's owner token
+     * @param handedOver run once the JDK has the frame: from then on it goes out whatever this throws
      */
-    public void streamText(Object stream, CharSequence text, boolean last) throws IOException {
-        sendText(text, last, false, stream);
+    public void streamText(Object stream, CharSequence text, boolean last, Runnable handedOver) throws IOException {
+        sendText(text, last, false, stream, handedOver);
     }
 
-    private void sendText(CharSequence text, boolean last, boolean wholeMessage, Object stream) throws IOException {
-        sendData("text frame", stream, () -> {
+    private void sendText(CharSequence text, boolean last, boolean wholeMessage, Object stream, Runnable handedOver)
+            throws IOException {
+        sendData("text frame", text.length(), stream, () -> {
             requireFragmentOf(Opcode.TEXT, wholeMessage, stream);
             CharSequence payload = withHeldSurrogate(text, last, wholeMessage);
             tap.sentText(messageInProgress == null ? Opcode.TEXT : Opcode.CONTINUATION, last, payload);
             messageIs(last ? null : Opcode.TEXT, stream);
-            return webSocket.sendText(payload, last);
+            CompletableFuture<WebSocket> sent = webSocket.sendText(payload, last);
+            handedOver.run();
+            return sent;
         });
     }
 
@@ -152,25 +156,29 @@ public final class OutboundSender {
      * message. The buffer's remaining bytes are sent; its position moves to its limit.
      */
     public void sendBinary(ByteBuffer data, boolean last, boolean wholeMessage) throws IOException {
-        sendBinary(data, last, wholeMessage, null);
+        sendBinary(data, last, wholeMessage, null, SendBuffer.NOTHING);
     }
 
     /**
      * Sends a binary frame for an open send stream (see {@link #openStream}).
      *
-     * @param stream the stream's owner token
+     * @param stream     the stream's owner token
+     * @param handedOver run once the JDK has the frame: from then on it goes out whatever this throws
      */
-    public void streamBinary(Object stream, ByteBuffer data, boolean last) throws IOException {
-        sendBinary(data, last, false, stream);
+    public void streamBinary(Object stream, ByteBuffer data, boolean last, Runnable handedOver) throws IOException {
+        sendBinary(data, last, false, stream, handedOver);
     }
 
-    private void sendBinary(ByteBuffer data, boolean last, boolean wholeMessage, Object stream) throws IOException {
+    private void sendBinary(ByteBuffer data, boolean last, boolean wholeMessage, Object stream, Runnable handedOver)
+            throws IOException {
         ByteBuffer view = forJdk(data);
-        sendData("binary frame", stream, () -> {
+        sendData("binary frame", view.remaining(), stream, () -> {
             requireFragmentOf(Opcode.BINARY, wholeMessage, stream);
             tap.sent(messageInProgress == null ? Opcode.BINARY : Opcode.CONTINUATION, last, view);
             messageIs(last ? null : Opcode.BINARY, stream);
-            return webSocket.sendBinary(view, last);
+            CompletableFuture<WebSocket> sent = webSocket.sendBinary(view, last);
+            handedOver.run();
+            return sent;
         });
         consumed(data);
     }
@@ -191,13 +199,14 @@ public final class OutboundSender {
     }
 
     /**
-     * Sends one data frame: waits until no other thread owns an unfinished message and the data
-     * slot is free, both within one send timeout, then starts and awaits the send.
+     * Sends one data frame of {@code length} bytes or chars: waits until no other thread owns an
+     * unfinished message and the data slot is free, both within one send timeout, then starts and
+     * awaits the send.
      */
-    private void sendData(String what, Object stream, SendStart send) throws IOException {
+    private void sendData(String what, int length, Object stream, SendStart send) throws IOException {
         long deadline = deadline();
         acquireDataTurn(stream, deadline);
-        sendInHeldSlot(dataSlot, what, send, deadline);
+        sendInHeldSlot(dataSlot, what, length, send, deadline);
     }
 
     /**
@@ -270,7 +279,7 @@ public final class OutboundSender {
 
     /** Sends a Ping (payload of at most 125 bytes, checked by the caller). */
     public void sendPing(ByteBuffer payload) throws IOException {
-        sendInSlot(controlSlot, "Ping", pingStart(payload));
+        sendInSlot(controlSlot, "Ping", payload.remaining(), pingStart(payload));
         consumed(payload);
     }
 
@@ -285,7 +294,7 @@ public final class OutboundSender {
     /** Sends a Pong (payload of at most 125 bytes, checked by the caller). */
     public void sendPong(ByteBuffer payload) throws IOException {
         ByteBuffer view = forJdk(payload);
-        sendInSlot(controlSlot, "Pong", () -> {
+        sendInSlot(controlSlot, "Pong", view.remaining(), () -> {
             tap.sent(Opcode.PONG, true, view);
             return webSocket.sendPong(view);
         });
@@ -315,7 +324,7 @@ public final class OutboundSender {
         } catch (TimeoutException e) {
             return false;
         } catch (InterruptedException e) {
-            throw interrupted("sending a Ping (the send goes on in the background)");
+            throw interrupted("sending a Ping (the send goes on in the background)", payload.remaining());
         } catch (ExecutionException e) {
             throw failure("Ping", e.getCause());
         } finally {
@@ -346,21 +355,22 @@ public final class OutboundSender {
     }
 
     /**
-     * Takes {@code slot}, starts the send, waits for it, and gives the slot back when the JDK is
-     * done with the send: at once if it completed while we waited (the common case, no callback
-     * needed), otherwise from the JDK's completion.
+     * Takes {@code slot}, starts the send of {@code length} bytes or chars, waits for it, and
+     * gives the slot back when the JDK is done with the send: at once if it completed while we
+     * waited (the common case, no callback needed), otherwise from the JDK's completion.
      */
-    private void sendInSlot(Semaphore slot, String what, SendStart send) throws IOException {
+    private void sendInSlot(Semaphore slot, String what, int length, SendStart send) throws IOException {
         long deadline = deadline();
         acquire(slot, deadline);
-        sendInHeldSlot(slot, what, send, deadline);
+        sendInHeldSlot(slot, what, length, send, deadline);
     }
 
     /** {@link #sendInSlot} once the caller holds {@code slot}. */
-    private void sendInHeldSlot(Semaphore slot, String what, SendStart send, long deadline) throws IOException {
+    private void sendInHeldSlot(Semaphore slot, String what, int length, SendStart send, long deadline)
+            throws IOException {
         CompletableFuture<WebSocket> sent = startInSlot(slot, send);
         try {
-            await(sent, what, deadline);
+            await(sent, what, length, deadline);
         } finally {
             releaseWhenDone(sent, slot);
         }
@@ -394,7 +404,7 @@ public final class OutboundSender {
     public void sendClose(int code, String reason) throws IOException {
         CompletableFuture<WebSocket> sent = startClose(new CloseStatus(code, reason));
         state.advance(ConnectionState.Phase.OPEN, ConnectionState.Phase.CLOSE_SENT);
-        await(sent, CLOSE, deadline());
+        await(sent, CLOSE, (int) (2 + Utf8.encodedLength(reason)), deadline()); // the code's two bytes, then the reason
     }
 
     /**
@@ -467,7 +477,12 @@ public final class OutboundSender {
         }
     }
 
-    private void await(CompletableFuture<WebSocket> sent, String what, long deadline) throws IOException {
+    /**
+     * Waits, until {@code deadline}, for a send the JDK has. Interrupted, it throws
+     * {@link InterruptedIOException} with {@code bytesTransferred} set to {@code length}: the JDK
+     * goes on sending all of it.
+     */
+    private void await(CompletableFuture<WebSocket> sent, String what, int length, long deadline) throws IOException {
         try {
             if (sendTimeout == null) {
                 sent.get();
@@ -475,7 +490,7 @@ public final class OutboundSender {
                 sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
-            throw interrupted("sending a " + what + " (the send goes on in the background)");
+            throw interrupted("sending a " + what + " (the send goes on in the background)", length);
         } catch (TimeoutException e) {
             throw timedOut("a " + what);
         } catch (ExecutionException e) {
@@ -524,9 +539,21 @@ public final class OutboundSender {
         return new SendTimeoutException(message, sendTimeout);
     }
 
+    /** Interrupted before the JDK had anything of the send: nothing of it goes out. */
     private static InterruptedIOException interrupted(String what) {
+        return interrupted(what, 0);
+    }
+
+    /**
+     * Interrupted; keeps the interrupt status.
+     *
+     * @param handedOver the bytes (chars for text) of the send the JDK has and goes on sending
+     */
+    private static InterruptedIOException interrupted(String what, int handedOver) {
         Thread.currentThread().interrupt();
-        return new InterruptedIOException("Interrupted while " + what);
+        InterruptedIOException interrupted = new InterruptedIOException("Interrupted while " + what);
+        interrupted.bytesTransferred = handedOver;
+        return interrupted;
     }
 
     private static String describeChar(CharSequence text, int index) {

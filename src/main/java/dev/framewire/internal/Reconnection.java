@@ -151,7 +151,7 @@ public final class Reconnection<T> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             owesWait = true;
-            throw withEarlier(new InterruptedIOException("Interrupted while waiting " + Duration.ofNanos(nanos)
+            throw withEarlier(new InterruptedIOException("Interrupted while waiting " + Durations.format(Duration.ofNanos(nanos))
                     + " to reconnect to " + target), failures);
         }
     }

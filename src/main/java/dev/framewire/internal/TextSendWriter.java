@@ -13,6 +13,11 @@ import java.util.Objects;
  * non-final frame is held back and sent with the next one ({@link OutboundSender} does that for
  * every text fragment). Every send blocks as {@code sendFrame} does and throws what it throws.
  *
+ * <p>Each write is checked for unpaired surrogates before the writer takes any of it, and
+ * {@link #close()} refuses to end the message on a high surrogate: so no frame is ever refused
+ * for its text, which would leave buffered text that can be neither sent nor taken back. A
+ * refused write or close takes nothing and leaves the writer open ({@link SendBuffer}).
+ *
  * <p>Thread-safe: writes from several threads are serialized, though a writer is normally used
  * by one thread.
  */
@@ -23,12 +28,13 @@ public final class TextSendWriter extends Writer {
 
     private final SendBuffer frames;
     private char[] buffer = new char[FRAGMENT_CHARS]; // written under the SendBuffer's lock
+    private char pendingHigh; // the last char taken, if it is a high surrogate, else 0; under the SendBuffer's lock
 
     private TextSendWriter(OutboundSender sender) {
         // The JDK encodes the chars before the send completes, and the send blocks until then,
         // so the buffer may be reused as soon as it returns.
         this.frames = new SendBuffer(FRAGMENT_CHARS,
-                (length, last) -> sender.streamText(this, CharBuffer.wrap(buffer, 0, length), last),
+                (length, last, handedOver) -> sender.streamText(this, CharBuffer.wrap(buffer, 0, length), last, handedOver),
                 () -> buffer = new char[FRAGMENT_CHARS], "sendWriter()");
     }
 
@@ -46,13 +52,52 @@ public final class TextSendWriter extends Writer {
     @Override
     public void write(char[] chars, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, chars.length);
-        frames.write(len, (from, to, n) -> System.arraycopy(chars, off + from, buffer, to, n));
+        frames.write(len, () -> check(CharBuffer.wrap(chars, off, len)), (from, to, n) -> {
+            System.arraycopy(chars, off + from, buffer, to, n);
+            taken(to, n);
+        });
     }
 
     @Override
     public void write(String text, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, text.length());
-        frames.write(len, (from, to, n) -> text.getChars(off + from, off + from + n, buffer, to));
+        frames.write(len, () -> check(CharBuffer.wrap(text, off, off + len)), (from, to, n) -> {
+            text.getChars(off + from, off + from + n, buffer, to);
+            taken(to, n);
+        });
+    }
+
+    /**
+     * Refuses a write with an unpaired surrogate, before any of it is taken: a low surrogate
+     * without its high one, a high surrogate followed by anything but its low one, or a write
+     * that does not start with the low surrogate of a high one the previous write ended with.
+     * A high surrogate at the end is fine: the next write may complete the pair.
+     */
+    private void check(CharSequence text) {
+        int from = 0;
+        if (pendingHigh != 0 && text.length() > 0) {
+            char first = text.charAt(0);
+            if (!Character.isLowSurrogate(first)) {
+                throw new IllegalArgumentException(String.format("The previous write to %s ended with a high surrogate"
+                        + " (U+%04X); this write must start with its low surrogate, but starts with U+%04X: nothing of"
+                        + " it was taken", this, (int) pendingHigh, (int) first));
+            }
+            from = 1;
+        }
+        int unpaired = Utf8.firstUnpairedSurrogate(text.subSequence(from, text.length()), true);
+        if (unpaired != Utf8.NONE) {
+            int at = from + unpaired;
+            throw new IllegalArgumentException(String.format("Text has an unpaired surrogate at index %d (U+%04X) of"
+                    + " this write to %s: nothing of it was taken", at, (int) text.charAt(at), this));
+        }
+    }
+
+    /** The {@code n} chars now at {@code to} in the buffer were taken. */
+    private void taken(int to, int n) {
+        if (n > 0) {
+            char last = buffer[to + n - 1];
+            pendingHigh = Character.isHighSurrogate(last) ? last : 0;
+        }
     }
 
     @Override
@@ -62,7 +107,13 @@ public final class TextSendWriter extends Writer {
 
     @Override
     public void close() throws IOException {
-        frames.close();
+        frames.close(() -> {
+            if (pendingHigh != 0) {
+                throw new IllegalArgumentException(String.format("Cannot finish %s that ends with a high surrogate"
+                        + " (U+%04X) without its low surrogate: nothing was sent, and the writer stays open to write it"
+                        + " and close() again", this, (int) pendingHigh));
+            }
+        });
     }
 
     @Override

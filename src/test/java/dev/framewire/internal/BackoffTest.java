@@ -64,13 +64,13 @@ class BackoffTest {
     void argumentsAreCheckedWithTheValuesNamed() {
         IllegalArgumentException order = assertThrows(IllegalArgumentException.class,
                 () -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)));
-        assertEquals("Expected backoff initial <= max: initial PT2S, max PT1S", order.getMessage());
+        assertEquals("Expected backoff initial <= max: initial 2 s, max 1 s", order.getMessage());
         IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
                 () -> new Backoff(Duration.ZERO, Duration.ofSeconds(1)));
-        assertEquals("Expected a positive duration for backoff initial: PT0S", zero.getMessage());
+        assertEquals("Expected a positive duration for backoff initial: 0 ns", zero.getMessage());
         IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
                 () -> new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(-1)));
-        assertEquals("Expected a positive duration for backoff max: PT-1S", negative.getMessage());
+        assertEquals("Expected a positive duration for backoff max: -1 s", negative.getMessage());
         assertThrows(NullPointerException.class, () -> new Backoff(null, Duration.ofSeconds(1)));
     }
 }

@@ -388,4 +388,24 @@ class FlowControlTest {
         run.run();
         return run.log;
     }
+
+    @Test
+    void demandIsWithheldExactlyWhileTheQueueIsFull() throws Exception {
+        Wiring w = new Wiring(2, 100);
+        assertEquals(0, w.queue.demandWithheldSince());
+        long before = System.nanoTime();
+        w.ws.deliverBinary(w.listener, new byte[] {1}, true);
+        assertEquals(0, w.queue.demandWithheldSince(), "room for one more: the JDK still has demand");
+        w.ws.deliverBinary(w.listener, new byte[] {2}, true);
+        long since = w.queue.demandWithheldSince();
+        assertTrue(since != 0 && since - before >= 0, "full since it filled: " + since);
+        assertEquals(0, w.ws.outstanding());
+        w.reader.readFrame(NOW);
+        assertEquals(0, w.queue.demandWithheldSince(), "a reader took a part: demand again");
+        w.ws.deliverBinary(w.listener, new byte[] {3}, true);
+        long again = w.queue.demandWithheldSince();
+        assertTrue(again - since >= 0 && again != 0, "a fresh time for the second fill");
+        w.close();
+        assertEquals(0, w.queue.demandWithheldSince(), "close() dropped the unread parts");
+    }
 }

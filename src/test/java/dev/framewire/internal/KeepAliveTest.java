@@ -33,12 +33,13 @@ class KeepAliveTest {
     private final PingTracker pings = new PingTracker();
     private long now;         // the test's clock
     private long lastInbound; // when the peer was last heard from
+    private long withheldSince; // non-zero while the reader is behind and the JDK is asked for nothing
 
     private KeepAlive keepAlive(long start) {
         now = start;
         lastInbound = start;
         return new KeepAlive(Duration.ofNanos(INTERVAL), Duration.ofNanos(TIMEOUT), () -> now, () -> lastInbound,
-                sender, pings, aborts::add);
+                () -> withheldSince, sender, pings, aborts::add);
     }
 
     @AfterEach
@@ -184,6 +185,56 @@ class KeepAliveTest {
 
     private KeepAlive keepAliveOf(Wiring w) {
         return new KeepAlive(Duration.ofNanos(INTERVAL), Duration.ofNanos(TIMEOUT), () -> now, () -> lastInbound,
-                w.sender, w.pings, aborts::add);
+                () -> withheldSince, w.sender, w.pings, aborts::add);
+    }
+
+    @Test
+    void noPingWhileTheReaderIsBehind() {
+        KeepAlive k = keepAlive(0);
+        withheldSince = INTERVAL / 2;
+        for (long t = INTERVAL; t <= 10 * INTERVAL; t += TIMEOUT / 4) {
+            tick(k, t);
+        }
+        assertEquals(0, pingsSent(), "the peer's frames wait in TCP for the reader: a Ping could not be answered");
+        assertTrue(aborts.isEmpty());
+    }
+
+    @Test
+    void aPingsTimeoutDoesNotRunWhileTheReaderIsBehindAndTimingStartsAfreshWhenItCatchesUp() {
+        KeepAlive k = keepAlive(0);
+        tick(k, INTERVAL);
+        assertEquals(1, pingsSent());
+        ws.send(0).complete();
+        withheldSince = INTERVAL + 1; // the queue filled after the Ping, before its Pong came through
+        tick(k, INTERVAL + TIMEOUT);
+        tick(k, INTERVAL + 5 * TIMEOUT);
+        assertTrue(aborts.isEmpty(), "the Pong waits behind the full queue; the peer is not silent");
+
+        withheldSince = 0;
+        long caughtUp = INTERVAL + 5 * TIMEOUT + 1;
+        tick(k, caughtUp);
+        assertTrue(aborts.isEmpty(), "catching up counts as hearing from the peer");
+        tick(k, caughtUp + INTERVAL - 1);
+        assertEquals(1, pingsSent(), "the next Ping waits a whole interval after the reader caught up");
+        tick(k, caughtUp + INTERVAL);
+        assertEquals(2, pingsSent());
+        tick(k, caughtUp + INTERVAL + TIMEOUT - 1);
+        assertTrue(aborts.isEmpty());
+        tick(k, caughtUp + INTERVAL + TIMEOUT);
+        assertEquals(1, aborts.size(), "a peer silent after the reader caught up is still found");
+    }
+
+    @Test
+    void somethingThatArrivesAfterTheReaderCaughtUpCountsFromThen() {
+        KeepAlive k = keepAlive(0);
+        withheldSince = 1;
+        tick(k, INTERVAL);
+        withheldSince = 0;
+        tick(k, 2 * INTERVAL); // caught up
+        lastInbound = 2 * INTERVAL + 5;
+        tick(k, 3 * INTERVAL);
+        assertEquals(0, pingsSent(), "a part arrived after the catch-up, less than an interval ago");
+        tick(k, 3 * INTERVAL + 5);
+        assertEquals(1, pingsSent());
     }
 }

@@ -381,21 +381,21 @@ class OutboundSenderTest {
         sender.openStream(stream);
         IllegalStateException again = assertThrows(IllegalStateException.class, () -> sender.openStream("another stream"));
         assertEquals("Cannot open another stream while the test's stream is open: close() it first", again.getMessage());
-        sender.streamBinary(stream, bytes(1), false);
+        sender.streamBinary(stream, bytes(1), false, SendBuffer.NOTHING);
         IllegalStateException outside = assertThrows(IllegalStateException.class, () -> sender.sendText("x", true, true));
         assertEquals("Cannot send while the test's stream is open: close() it first (Ping, Pong and Close may be sent"
                 + " meanwhile)", outside.getMessage());
         sender.sendPong(bytes(2));
-        sender.streamBinary(stream, bytes(3), true);
+        sender.streamBinary(stream, bytes(3), true, SendBuffer.NOTHING);
         sender.sendText("after", true, true);
 
         Object writer = "the test's writer";
         sender.openStream(writer);
-        sender.streamText(writer, "a", false);
+        sender.streamText(writer, "a", false, SendBuffer.NOTHING);
         IllegalStateException inWriter = assertThrows(IllegalStateException.class, () -> sender.sendText("x", false, false));
         assertTrue(inWriter.getMessage().startsWith("Cannot send while the test's writer is open"), inWriter.getMessage());
         assertThrows(IllegalStateException.class, () -> sender.sendBinary(bytes(4), false, false));
-        sender.streamText(writer, "b", true);
+        sender.streamText(writer, "b", true, SendBuffer.NOTHING);
         sender.sendBinary(bytes(5), true, true);
         assertEquals(List.of("BINARY 1 bytes more", "PONG 1 bytes", "BINARY 1 bytes last", "TEXT \"after\" last",
                 "TEXT \"a\" more", "TEXT \"b\" last", "BINARY 1 bytes last"),
@@ -416,7 +416,7 @@ class OutboundSenderTest {
         assertTrue(inBinary.getMessage().contains("inside an unfinished binary message"), inBinary.getMessage());
         sender.sendBinary(bytes(2), true, false);
         sender.openStream("a stream");
-        sender.streamBinary("a stream", bytes(3), true);
+        sender.streamBinary("a stream", bytes(3), true, SendBuffer.NOTHING);
         sender.sendClose(1000, "");
         assertThrows(ConnectionClosedException.class, () -> sender.openStream("a late stream"));
     }
@@ -445,12 +445,55 @@ class OutboundSenderTest {
         OutboundSender sender = sender(null);
         Object stream = "the test's stream";
         sender.openStream(stream);
-        Background first = sending("first", () -> sender.streamBinary(stream, bytes(1), false));
+        Background first = sending("first", () -> sender.streamBinary(stream, bytes(1), false, SendBuffer.NOTHING));
         awaitSends(1);
-        Background second = sending("second", () -> sender.streamBinary(stream, bytes(2), true)).parked();
+        Background second = sending("second", () -> sender.streamBinary(stream, bytes(2), true, SendBuffer.NOTHING)).parked();
         assertEquals(1, ws.sendCount(), "opening the stream gave back exactly the permit it took");
         completeFor(0, first);
         awaitSends(2);
         completeFor(1, second);
+    }
+
+    /** Runs {@code call} on a thread of its own, interrupts it once its send reached the JDK, and returns what it threw. */
+    private InterruptedIOException interruptedWhileTheJdkWrites(int sendIndex, SendCall call) throws Exception {
+        Background caller = Background.start("caller", () -> {
+            try {
+                call.send();
+                return "not interrupted";
+            } catch (InterruptedIOException e) {
+                return e;
+            }
+        });
+        awaitSends(sendIndex + 1);
+        caller.parked().thread.interrupt();
+        InterruptedIOException e = (InterruptedIOException) caller.result();
+        assertTrue(e.getMessage().contains("the send goes on in the background"), e.getMessage());
+        ws.send(sendIndex).complete();
+        return e;
+    }
+
+    @Test
+    void anInterruptedSendSaysInBytesTransferredWhetherTheJdkHasIt() throws Exception {
+        OutboundSender sender = sender(null);
+        Thread.currentThread().interrupt();
+        try {
+            InterruptedIOException before = assertThrows(InterruptedIOException.class,
+                    () -> sender.sendBinary(bytes(1, 2, 3), true, true));
+            assertEquals(0, before.bytesTransferred, "nothing reached the JDK");
+        } finally {
+            assertTrue(Thread.interrupted());
+        }
+        assertEquals(0, ws.sendCount());
+
+        assertEquals(3, interruptedWhileTheJdkWrites(0, () -> sender.sendBinary(bytes(1, 2, 3), true, true)).bytesTransferred);
+        assertEquals(5, interruptedWhileTheJdkWrites(1, () -> sender.sendText("h\u00e9llo", true, true)).bytesTransferred,
+                "chars, for text");
+        assertEquals(2, interruptedWhileTheJdkWrites(2, () -> sender.sendPing(bytes(8, 9))).bytesTransferred);
+        assertEquals(1, interruptedWhileTheJdkWrites(3, () -> sender.sendPong(bytes(7))).bytesTransferred);
+        assertEquals(2, interruptedWhileTheJdkWrites(4, () -> sender.sendText("d\uD83D", false, false)).bytesTransferred,
+                "the held-back high surrogate was taken too");
+        assertEquals(2 + 4, interruptedWhileTheJdkWrites(5, () -> sender.sendClose(1000, "by\u00e9")).bytesTransferred,
+                "the code and the reason's UTF-8 bytes");
+        assertTrue(aborts.isEmpty());
     }
 }

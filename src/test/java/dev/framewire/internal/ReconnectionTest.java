@@ -246,6 +246,7 @@ class ReconnectionTest {
             InterruptedIOException e = assertThrows(InterruptedIOException.class,
                     () -> interrupted.connect(this::attempt, UNLIMITED, "ws://test/"));
             assertTrue(e.getMessage().contains("ws://test/"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("Interrupted while waiting 500 ms to reconnect"), e.getMessage());
             assertArrayEquals(new Throwable[] {failure}, e.getSuppressed());
             assertTrue(Thread.currentThread().isInterrupted());
         } finally {

@@ -21,12 +21,10 @@ class SendBufferTest {
     private int replaced;
 
     private SendBuffer buffer(int capacity) {
-        return new SendBuffer(capacity, (length, last) -> frames.add(array.substring(0, length) + (last ? " last" : " more")),
-                () -> replaced++, "the test's stream");
-    }
-
-    private static SendBuffer.Copy from(String data) {
-        return (from, to, n) -> { };
+        return new SendBuffer(capacity, (length, last, handedOver) -> {
+            handedOver.run();
+            frames.add(array.substring(0, length) + (last ? " last" : " more"));
+        }, () -> replaced++, "the test's stream");
     }
 
     private void write(SendBuffer b, String data) throws IOException {
@@ -68,12 +66,55 @@ class SendBufferTest {
     }
 
     @Test
-    void anInterruptedSendGivesTheStreamAFreshArray() throws IOException {
-        SendBuffer b = new SendBuffer(2, (length, last) -> {
-            throw new InterruptedIOException("interrupted");
+    void aFrameInterruptedAfterTheJdkHadItIsGoneAndTheStreamGetsAFreshArray() throws IOException {
+        SendBuffer b = new SendBuffer(2, (length, last, handedOver) -> {
+            handedOver.run();
+            frames.add(array.substring(0, length) + (last ? " last" : " more"));
+            throw new InterruptedIOException("interrupted while the JDK writes");
         }, () -> replaced++, "s");
-        assertThrows(InterruptedIOException.class, () -> b.write(2, from("ab")));
+        InterruptedIOException e = assertThrows(InterruptedIOException.class, () -> write(b, "abc"));
+        assertEquals(2, e.bytesTransferred, "the frame the JDK has was taken; the third char was not");
         assertEquals(1, replaced, "the JDK may still read the old array");
+        assertThrows(InterruptedIOException.class, b::close);
+        assertEquals(List.of("ab more", " last"), frames, "the buffer was empty after the frame the JDK had");
+        b.close();
+        assertEquals(2, frames.size(), "the final frame reached the JDK: the stream is closed");
+    }
+
+    @Test
+    void aFrameTheJdkNeverHadLeavesTheBufferAsItWas() throws IOException {
+        boolean[] refuse = {true};
+        SendBuffer b = new SendBuffer(2, (length, last, handedOver) -> {
+            if (refuse[0]) {
+                throw new InterruptedIOException("interrupted while waiting for the data slot");
+            }
+            handedOver.run();
+            frames.add(array.substring(0, length) + (last ? " last" : " more"));
+        }, () -> replaced++, "s");
+        InterruptedIOException e = assertThrows(InterruptedIOException.class, () -> write(b, "abc"));
+        assertEquals(2, e.bytesTransferred, "the full buffer holds the first two chars");
+        assertEquals(0, replaced, "nobody else reads the array");
+        assertEquals(0, assertThrows(InterruptedIOException.class, b::flush).bytesTransferred);
+        assertEquals(0, assertThrows(InterruptedIOException.class, b::close).bytesTransferred);
+        refuse[0] = false;
+        write(b, "c");
+        b.close();
+        assertEquals(List.of("ab more", "c last"), frames);
+    }
+
+    @Test
+    void aRefusedCheckTakesNothingAndARefusedCloseLeavesTheStreamOpen() throws IOException {
+        SendBuffer b = buffer(3);
+        write(b, "a");
+        assertThrows(IllegalArgumentException.class, () -> b.write(1, () -> {
+            throw new IllegalArgumentException("not this");
+        }, (from, to, n) -> array.replace(to, to + n, "x")));
+        assertThrows(IllegalArgumentException.class, () -> b.close(() -> {
+            throw new IllegalArgumentException("not yet");
+        }));
+        write(b, "b");
+        b.close();
+        assertEquals(List.of("ab last"), frames);
     }
 
     @Test

@@ -227,7 +227,7 @@ class SendExactnessTest {
         sender.sendText("half", false, false);
         Background opening = Background.start("opening", () -> {
             sender.openStream("a stream");
-            sender.streamBinary("a stream", ByteBuffer.allocate(2), true);
+            sender.streamBinary("a stream", ByteBuffer.allocate(2), true, SendBuffer.NOTHING);
             return null;
         }).parked();
         assertFalse(opening.isDone());

@@ -13,6 +13,35 @@ public final class TestThreads {
     private TestThreads() {
     }
 
+    /** A call that may throw, for {@link #failureOf}. */
+    @FunctionalInterface
+    public interface Call {
+        void run() throws Exception;
+    }
+
+    /** A call running on a thread of its own, which the test may interrupt. */
+    public record Running(Thread thread, CompletableFuture<Throwable> failure) {
+    }
+
+    /**
+     * Starts {@code call} on a new daemon thread; its future completes with what the call threw,
+     * or {@code null} if it returned.
+     */
+    public static Running failureOf(Call call) {
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                call.run();
+                failure.complete(null);
+            } catch (Throwable t) {
+                failure.complete(t);
+            }
+        }, "test-task");
+        thread.setDaemon(true);
+        thread.start();
+        return new Running(thread, failure);
+    }
+
     /** {@return the result of {@code task}, run on a new daemon thread} */
     public static <T> CompletableFuture<T> supply(Supplier<T> task) {
         return CompletableFuture.supplyAsync(task, runnable -> {

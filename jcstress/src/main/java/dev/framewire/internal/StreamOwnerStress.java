@@ -35,8 +35,8 @@ public class StreamOwnerStress {
         streamOutcome = Sending.outcome(() -> {
             s.sender.openStream(stream);
             s.ws.note("open");
-            s.sender.streamBinary(stream, ByteBuffer.wrap(new byte[] {1}), false);
-            s.sender.streamBinary(stream, ByteBuffer.wrap(new byte[] {2}), true);
+            s.sender.streamBinary(stream, ByteBuffer.wrap(new byte[] {1}), false, () -> { });
+            s.sender.streamBinary(stream, ByteBuffer.wrap(new byte[] {2}), true, () -> { });
         });
     }
 
