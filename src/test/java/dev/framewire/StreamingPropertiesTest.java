@@ -245,6 +245,45 @@ class StreamingPropertiesTest {
      * included), text through its bytes or its {@code reader()}: exactly what the server sent, in
      * order, -1 at the end of each, and the next read after them is the try's own end mark.
      */
+    /**
+     * Streams closed early at any point (before their first byte, in the middle of any part, or
+     * after their last byte): nothing of an abandoned message reaches the next read, and the
+     * messages read whole are exact (issue 19: the rest of a closed stream's message was glued to
+     * the next message).
+     */
+    @Property(tries = 300)
+    void anEarlyClosedStreamLeavesNothingOfItsMessageBehind(@ForAll("traffic") ServerTraffic traffic,
+                                                            @ForAll("closeAfter") List<Integer> closeAfter) throws Exception {
+        session.run((ws, server) -> {
+            ServerTraffic.Sending sending = traffic.sendInBackground(server.raw());
+            for (int i = 0; i < traffic.messages().size(); i++) {
+                ServerMessage sent = traffic.messages().get(i);
+                String which = "message #" + i + " (" + sent + ")";
+                int limit = closeAfter.get(i % closeAfter.size()); // -1: read it all
+                try (MessageStream stream = ws.readMessageStream()) {
+                    assertEquals(sent.text() ? Opcode.TEXT : Opcode.BINARY, stream.type(), which);
+                    byte[] expected = sent.payload();
+                    int want = limit < 0 ? expected.length : Math.min(limit, expected.length);
+                    byte[] read = stream.readNBytes(want);
+                    assertArrayEquals(Arrays.copyOf(expected, want), read, which + ": its first " + want + " bytes");
+                    if (limit < 0) {
+                        assertEquals(-1, stream.read(), which + ": read to its end");
+                    }
+                } // closed here, early or not
+            }
+            assertEquals(Message.ofText(sending.endMark()), ws.readMessage(),
+                    "the message after the messages sent: the try's own end mark, nothing of an abandoned one");
+            sending.await();
+        });
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> closeAfter() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(1, Arbitraries.just(-1)),
+                Tuple.of(3, Arbitraries.integers().between(0, ServerTraffic.MAX_MESSAGE))).list().ofMinSize(1).ofMaxSize(4);
+    }
+
     @Property(tries = 500)
     void readMessageStreamReturnsEveryMessageExactly(@ForAll("traffic") ServerTraffic traffic,
                                                      @ForAll("readSizes") List<Integer> readSizes,
