@@ -241,11 +241,6 @@ class StreamingPropertiesTest {
     }
 
     /**
-     * Messages read through {@code readMessageStream()} with reads of any size (one byte at a time
-     * included), text through its bytes or its {@code reader()}: exactly what the server sent, in
-     * order, -1 at the end of each, and the next read after them is the try's own end mark.
-     */
-    /**
      * Streams closed early at any point (before their first byte, in the middle of any part, or
      * after their last byte): nothing of an abandoned message reaches the next read, and the
      * messages read whole are exact (issue 19: the rest of a closed stream's message was glued to
@@ -284,6 +279,11 @@ class StreamingPropertiesTest {
                 Tuple.of(3, Arbitraries.integers().between(0, ServerTraffic.MAX_MESSAGE))).list().ofMinSize(1).ofMaxSize(4);
     }
 
+    /**
+     * Messages read through {@code readMessageStream()} with reads of any size (one byte at a time
+     * included), text through its bytes or its {@code reader()}: exactly what the server sent, in
+     * order, -1 at the end of each, and the next read after them is the try's own end mark.
+     */
     @Property(tries = 500)
     void readMessageStreamReturnsEveryMessageExactly(@ForAll("traffic") ServerTraffic traffic,
                                                      @ForAll("readSizes") List<Integer> readSizes,
