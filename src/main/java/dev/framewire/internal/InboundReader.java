@@ -203,6 +203,9 @@ public final class InboundReader<F, M> {
      * @return whether it ended the stream now being read
      */
     private boolean abandonRequested() {
+        if (abandonRequest.get() == NO_STREAM) {
+            return false; // the common case, on every read: a plain volatile read, no write
+        }
         long stream = abandonRequest.getAndSet(NO_STREAM);
         if (stream == NO_STREAM || stream != currentStream || !streamUnfinished) {
             return false; // nothing asked, or that stream's message had ended already
