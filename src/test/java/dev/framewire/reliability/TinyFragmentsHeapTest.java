@@ -74,11 +74,13 @@ class TinyFragmentsHeapTest {
     void twoMillionOneByteFragmentsArriveWholeAsBinaryAndAsText() throws Exception {
         long fragments = 2_000_000;
         try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readFrame(WAIT); // the client speaks first: megabytes right behind the 101 meet the JDK's greeting loss
             sendInOneByteFragments(c, ScriptedConnection.BINARY, fragments);
             sendInOneByteFragments(c, ScriptedConnection.TEXT, fragments);
             sendInOneByteFragments(c, ScriptedConnection.BINARY, fragments);
             c.awaitClientClosed(WAIT);
         }); FrameSocket ws = FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri())) {
+            ws.sendText("go");
             Message binary = ws.readMessage();
             assertEquals(Opcode.BINARY, binary.type());
             assertTrue(isExpected(binary.bytes(), fragments), "2,000,000 bytes, exact");
@@ -103,12 +105,14 @@ class TinyFragmentsHeapTest {
              FrameSocket bystander = FrameSocket.newBuilder().readTimeout(WAIT).connect(echo.uri());
              ScriptedServer hostile = ScriptedServer.start(c -> {
                  try {
+                     c.readFrame(WAIT); // the client speaks first (docs/jdk-defects.md, the greeting loss)
                      sendInOneByteFragments(c, ScriptedConnection.BINARY, fragments);
                  } catch (IOException refusedAndClosed) {
                      // the client refused the message and closed: writing on fails, as it should
                  }
              });
              FrameSocket ws = FrameSocket.newBuilder().readTimeout(WAIT).connect(hostile.uri())) {
+            ws.sendText("go");
             MessageTooLargeException tooLarge = assertThrows(MessageTooLargeException.class, ws::readMessage);
             assertEquals(16 << 20, tooLarge.limit());
             assertTrue(tooLarge.getMessage().contains(String.valueOf((16 << 20) + 1)), tooLarge.getMessage());
