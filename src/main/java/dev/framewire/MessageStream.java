@@ -1,7 +1,7 @@
 package dev.framewire;
 
-import dev.framewire.internal.InboundReader;
-import dev.framewire.internal.StreamPart;
+import dev.framewire.internal.receive.InboundReader;
+import dev.framewire.internal.receive.StreamPart;
 
 import java.io.IOException;
 import java.io.InputStream;

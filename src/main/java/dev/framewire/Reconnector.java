@@ -1,9 +1,9 @@
 package dev.framewire;
 
-import dev.framewire.internal.Backoff;
 import dev.framewire.internal.Checks;
-import dev.framewire.internal.Reconnection;
-import dev.framewire.internal.RetryClock;
+import dev.framewire.internal.reconnect.Backoff;
+import dev.framewire.internal.reconnect.Reconnection;
+import dev.framewire.internal.reconnect.RetryClock;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;

@@ -1,5 +1,7 @@
 package dev.framewire.internal;
 
+import dev.framewire.internal.handshake.Uris;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;

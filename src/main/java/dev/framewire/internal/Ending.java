@@ -2,6 +2,9 @@ package dev.framewire.internal;
 
 import dev.framewire.CloseStatus;
 import dev.framewire.ConnectionClosedException;
+import dev.framewire.internal.receive.Inbound;
+import dev.framewire.internal.receive.MessageAssembler;
+import dev.framewire.internal.receive.ReadResults;
 
 import java.time.Duration;
 

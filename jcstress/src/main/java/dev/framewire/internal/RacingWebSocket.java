@@ -30,13 +30,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * Whatever goes wrong inside a listener call is recorded ({@link #failures()}), not thrown, so a
  * test reports it as an outcome.
  */
-final class RacingWebSocket implements WebSocket {
+public final class RacingWebSocket implements WebSocket {
 
     /** A frame the peer sends. */
-    enum Peer {
+    public enum Peer {
         PART_0, PART_1, PART_2, PART_3, PING, PONG, CLOSE;
 
-        boolean isPart() {
+        public boolean isPart() {
             return ordinal() <= PART_3.ordinal();
         }
     }
@@ -69,7 +69,7 @@ final class RacingWebSocket implements WebSocket {
      * @param backlog       what the peer will send, in order; nothing has arrived yet
      * @param completeLater complete sends on the writer thread instead of at once
      */
-    RacingWebSocket(WebSocket.Listener listener, List<Peer> backlog, boolean completeLater) {
+    public RacingWebSocket(WebSocket.Listener listener, List<Peer> backlog, boolean completeLater) {
         this.listener = listener;
         this.backlog = List.copyOf(backlog);
         this.completeLater = completeLater;
@@ -78,7 +78,7 @@ final class RacingWebSocket implements WebSocket {
     // ---- the receive side ----
 
     /** The next {@code n} frames of the backlog arrive from the network. */
-    void arrive(int n) {
+    public void arrive(int n) {
         arrived.addAndGet(n);
         pump();
     }
@@ -93,12 +93,12 @@ final class RacingWebSocket implements WebSocket {
     }
 
     /** {@return demand asked for and not used by a delivery yet} */
-    long outstanding() {
+    public long outstanding() {
         return demand.get();
     }
 
     /** {@return how many frames of the backlog were delivered} */
-    int delivered() {
+    public int delivered() {
         // Read by the arbiter after the actors: the pump's last decrement published it.
         return delivering.get() == 0 ? next : -1;
     }
@@ -199,24 +199,24 @@ final class RacingWebSocket implements WebSocket {
     }
 
     /** Adds a test's note to the send log, in order with the sends. */
-    void note(String what) {
+    public void note(String what) {
         synchronized (sent) {
             sent.add(what);
         }
     }
 
     /** {@return the sends the JDK took, in wire order, with the test's notes} */
-    List<String> sent() {
+    public List<String> sent() {
         return List.copyOf(sent);
     }
 
     /** {@return how many sends came while one of their kind was pending: framewire must make it 0} */
-    int overlaps() {
+    public int overlaps() {
         return overlaps.get();
     }
 
     /** {@return what went wrong inside listener calls or requests} */
-    List<String> failures() {
+    public List<String> failures() {
         return List.copyOf(failures);
     }
 
@@ -230,7 +230,7 @@ final class RacingWebSocket implements WebSocket {
         }
     }
 
-    boolean aborted() {
+    public boolean aborted() {
         return aborted;
     }
 

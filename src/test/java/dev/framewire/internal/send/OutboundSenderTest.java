@@ -1,0 +1,505 @@
+package dev.framewire.internal.send;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.framewire.CloseStatus;
+import dev.framewire.ConnectionClosedException;
+import dev.framewire.SendTimeoutException;
+import dev.framewire.internal.ConnectionState;
+import dev.framewire.internal.Durations;
+import dev.framewire.internal.Ending;
+import dev.framewire.internal.connection.Wiring;
+import dev.framewire.testing.Background;
+import dev.framewire.testing.FakeWebSocket;
+import dev.framewire.testing.FakeWebSocket.Kind;
+import dev.framewire.testing.FakeWebSocket.Send;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The send slots, fragmentation tracking and failure handling of {@link OutboundSender}, with the
+ * JDK's futures completed by hand. The fake counts any send that reaches it while one of its kind
+ * is pending; after every test there must have been none.
+ */
+class OutboundSenderTest {
+
+    private static final Duration SHORT = Duration.ofMillis(20);
+
+    private final FakeWebSocket ws = new FakeWebSocket();
+    private final ConnectionState state = new ConnectionState();
+    private final List<Ending> aborts = new CopyOnWriteArrayList<>();
+
+    /** A sender whose abort only records the ending (the connection stays usable for the test). */
+    private OutboundSender sender(Duration sendTimeout) {
+        return new OutboundSender(ws, state, sendTimeout, aborts::add, Wiring.TAP);
+    }
+
+    /** A sender whose abort ends the connection, as {@code FrameSocket.abortWith} does. */
+    private OutboundSender endingSender(Duration sendTimeout) {
+        return new OutboundSender(ws, state, sendTimeout, how -> {
+            aborts.add(how);
+            state.end(how);
+            ws.abort();
+        }, Wiring.TAP);
+    }
+
+    @AfterEach
+    void theJdkNeverSawTwoPendingSendsOfAKind() {
+        assertEquals(0, ws.overlappingSends(), "a send reached the JDK while another of its kind was pending");
+    }
+
+    /** The call a {@link Background} thread makes. */
+    @FunctionalInterface
+    private interface SendCall {
+        void send() throws IOException;
+    }
+
+    private static Background sending(String name, SendCall call) {
+        return Background.start(name, () -> {
+            call.send();
+            return null;
+        });
+    }
+
+    /** Completes the JDK's future of send {@code index}, and checks that {@code caller} returns. */
+    private void completeFor(int index, Background caller) throws Exception {
+        ws.send(index).complete();
+        caller.result();
+    }
+
+    private void awaitSends(int n) {
+        FakeWebSocket.spinUntil(() -> ws.sendCount() >= n, n + " sends reached the JDK");
+    }
+
+    private static ByteBuffer bytes(int... values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length);
+        for (int v : values) {
+            b.put((byte) v);
+        }
+        return b.flip();
+    }
+
+    @Test
+    void aSecondDataSendWaitsForTheJdkToFinishTheFirst() throws Exception {
+        OutboundSender sender = sender(null);
+        Background first = sending("first", () -> sender.sendText("one", true, true));
+        awaitSends(1);
+        Background second = sending("second", () -> sender.sendBinary(bytes(2), true, true)).parked();
+        assertEquals(1, ws.sendCount(), "the second waits for the slot");
+        completeFor(0, first);
+        awaitSends(2);
+        assertEquals(Kind.BINARY, ws.send(1).kind);
+        assertFalse(second.isDone());
+        completeFor(1, second);
+    }
+
+    @Test
+    void aPingGoesWhileADataSendIsPending() throws Exception {
+        OutboundSender sender = sender(null);
+        Background data = sending("data", () -> sender.sendText("long", true, true));
+        awaitSends(1);
+        Background ping = sending("ping", () -> sender.sendPing(bytes(9)));
+        awaitSends(2);
+        assertEquals(Kind.PING, ws.send(1).kind);
+        completeFor(1, ping);
+        assertTrue(ws.send(0).pending());
+        assertFalse(data.isDone());
+        completeFor(0, data);
+    }
+
+    @Test
+    void anInterruptedSenderKeepsTheSlotUntilTheJdkIsDone() throws Exception {
+        OutboundSender sender = sender(null);
+        Background first = sending("first", () -> sender.sendText("one", true, true));
+        awaitSends(1);
+        first.parked().thread.interrupt();
+        InterruptedIOException interrupted = first.failure(InterruptedIOException.class);
+        assertTrue(interrupted.getMessage().contains("the send goes on in the background"), interrupted.getMessage());
+        assertTrue(ws.send(0).pending(), "the JDK still holds the first send");
+
+        Background second = sending("second", () -> sender.sendText("two", true, true)).parked();
+        assertEquals(1, ws.sendCount(), "the caller stopped waiting, the JDK did not: the slot is still taken");
+        ws.send(0).complete();
+        awaitSends(2);
+        completeFor(1, second);
+        assertTrue(aborts.isEmpty(), "an interrupt is not a failure of the connection");
+    }
+
+    @Test
+    void aTimedOutSendAbortsAsThisSidesDoingAndKeepsTheSlotUntilTheJdkIsDone() throws Exception {
+        OutboundSender sender = sender(SHORT);
+        SendTimeoutException timedOut = assertThrows(SendTimeoutException.class, () -> sender.sendText("stuck", true, true));
+        assertTrue(timedOut.getMessage().startsWith("Sending a text frame did not complete within " + Durations.format(SHORT)),
+                timedOut.getMessage());
+        assertEquals(1, aborts.size());
+        Ending aborted = aborts.get(0);
+        assertTrue(aborted.local(), "the send timeout is this side's doing");
+        assertEquals(CloseStatus.ABNORMAL_CLOSURE, aborted.status().code());
+        assertEquals(timedOut.getMessage(), aborted.message());
+
+        // The JDK still holds the send: the next one may not reach it.
+        SendTimeoutException waited = assertThrows(SendTimeoutException.class, () -> sender.sendBinary(bytes(1), true, true));
+        assertTrue(waited.getMessage().startsWith("Sending the previous send did not complete"), waited.getMessage());
+        assertEquals(1, ws.sendCount());
+
+        ws.send(0).complete();
+        ws.autoComplete(true);
+        sender.sendBinary(bytes(1), true, true);
+        assertEquals(2, ws.sendCount(), "the slot came back with the JDK's completion");
+    }
+
+    @Test
+    void aSendThatTimesOutAfterTheEndIsReportedAsTheEnd() throws Exception {
+        OutboundSender sender = endingSender(SHORT);
+        assertThrows(SendTimeoutException.class, () -> sender.sendText("stuck", true, true));
+        assertTrue(state.ending().local());
+        assertTrue(ws.send(0).future.isCompletedExceptionally(), "the abort failed the stuck send, and freed the slot");
+        ConnectionClosedException closed = assertThrows(ConnectionClosedException.class, () -> sender.sendText("more", true, true));
+        assertTrue(closed.initiatedLocally());
+        assertEquals(1, ws.sendCount());
+    }
+
+    @Test
+    void aFailedJdkSendAbortsAndReportsTheEnd() throws Exception {
+        OutboundSender sender = endingSender(null);
+        Background send = sending("send", () -> sender.sendBinary(bytes(1, 2), true, true));
+        awaitSends(1);
+        IOException broken = new IOException("Broken pipe");
+        ws.send(0).fail(broken);
+        ConnectionClosedException closed = send.failure(ConnectionClosedException.class);
+        assertSame(broken, closed.getCause());
+        assertFalse(closed.initiatedLocally(), "the connection failed under us");
+        assertEquals(CloseStatus.ABNORMAL_CLOSURE, closed.closeStatus().code());
+        assertEquals(1, aborts.size());
+        assertFalse(aborts.get(0).local());
+        assertTrue(ws.aborted());
+        assertThrows(ConnectionClosedException.class, () -> sender.sendPing(bytes(1)), "and nothing more goes");
+    }
+
+    @Test
+    void aJdkSendFailingAfterThePeersCloseReportsThatEnding() throws Exception {
+        OutboundSender sender = endingSender(null);
+        Background send = sending("send", () -> sender.sendText("late", true, true));
+        awaitSends(1);
+        Ending peer = new Ending(new CloseStatus(1001, "going away"), "The peer closed the connection", null, false);
+        state.end(peer);
+        ws.send(0).fail(new IOException("Output closed"));
+        ConnectionClosedException closed = send.failure(ConnectionClosedException.class);
+        assertEquals(new CloseStatus(1001, "going away"), closed.closeStatus());
+        assertTrue(aborts.isEmpty(), "the JDK is answering the peer's Close: no abort");
+    }
+
+    @Test
+    void fragmentationIsTrackedAndMistakesSayWhatToDo() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        sender.sendText("a", false, false);
+        IllegalStateException binaryInText = assertThrows(IllegalStateException.class,
+                () -> sender.sendBinary(bytes(1), false, false));
+        assertEquals("Cannot send a binary frame inside an unfinished text message: finish it first with"
+                + " sendFrame(text, true)", binaryInText.getMessage());
+        IllegalStateException wholeInText = assertThrows(IllegalStateException.class, () -> sender.sendText("b", true, true));
+        assertEquals("Cannot send a whole text message inside an unfinished text message: finish it first with"
+                + " sendFrame(text, true)", wholeInText.getMessage());
+        sender.sendPing(bytes(1)); // control frames go between fragments
+        sender.sendText("b", true, false);
+
+        sender.sendBinary(bytes(1), false, false);
+        IllegalStateException textInBinary = assertThrows(IllegalStateException.class, () -> sender.sendText("x", false, false));
+        assertEquals("Cannot send a text frame inside an unfinished binary message: finish it first with"
+                + " sendFrame(bytes, true)", textInBinary.getMessage());
+        IllegalStateException wholeInBinary = assertThrows(IllegalStateException.class,
+                () -> sender.sendBinary(bytes(2), true, true));
+        assertEquals("Cannot send a whole binary message inside an unfinished binary message: finish it first with"
+                + " sendFrame(bytes, true)", wholeInBinary.getMessage());
+        sender.sendBinary(bytes(2), true, false);
+        sender.sendText("whole", true, true);
+
+        assertEquals(List.of("TEXT \"a\" more", "PING 1 bytes", "TEXT \"b\" last", "BINARY 1 bytes more",
+                "BINARY 1 bytes last", "TEXT \"whole\" last"), ws.sends().stream().map(Send::toString).toList(),
+                "refused sends never reached the JDK, and gave their slot back");
+    }
+
+    @Test
+    void aHighSurrogateAtTheEndOfAFragmentWaitsForItsLowSurrogate() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        sender.sendText("ab\uD83D", false, false);
+        assertEquals("ab", ws.send(0).text, "the JDK would refuse half a pair");
+        IllegalArgumentException notLow = assertThrows(IllegalArgumentException.class, () -> sender.sendText("c", true, false));
+        assertEquals("The previous text frame ended with a high surrogate (U+D83D); this frame must start with its"
+                + " low surrogate, but starts with U+0063", notLow.getMessage());
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> sender.sendText("", true, false));
+        assertTrue(empty.getMessage().endsWith("but starts with nothing"), empty.getMessage());
+        sender.sendText("\uDE00c", true, false); // the refusals changed nothing
+        assertEquals("\uD83D\uDE00c", ws.send(1).text);
+        assertEquals(2, ws.sendCount());
+    }
+
+    @Test
+    void unpairedSurrogatesAreRefusedBeforeAnythingIsSent() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        IllegalArgumentException lowAlone = assertThrows(IllegalArgumentException.class,
+                () -> sender.sendText("a\uDE00b", true, true));
+        assertTrue(lowAlone.getMessage().startsWith("Text has an unpaired surrogate at index 1 (U+DE00)"), lowAlone.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> sender.sendText("a\uD83D", true, false),
+                "a final frame may not end in a high surrogate");
+        assertEquals(0, ws.sendCount());
+        sender.sendText("fine", true, true);
+        assertEquals(1, ws.sendCount(), "the refusals gave the slot back");
+    }
+
+    @Test
+    void nothingButTheOneCloseGoesAfterAClose() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        sender.sendClose(1000, "bye");
+        assertEquals(ConnectionState.Phase.CLOSE_SENT, state.phase());
+        ConnectionClosedException text = assertThrows(ConnectionClosedException.class, () -> sender.sendText("x", true, true));
+        assertTrue(text.getMessage().startsWith("A Close (" + new CloseStatus(1000, "bye") + ") was already sent"),
+                text.getMessage());
+        assertTrue(text.initiatedLocally());
+        assertThrows(ConnectionClosedException.class, () -> sender.sendPing(bytes(1)));
+        assertThrows(ConnectionClosedException.class, () -> sender.sendPong(bytes(1)));
+        assertThrows(ConnectionClosedException.class, () -> sender.sendClose(1000, "again"));
+        assertFalse(sender.trySendPing(bytes(1)));
+        assertEquals(1, ws.sendCount());
+        assertEquals(Kind.CLOSE, ws.send(0).kind);
+        assertEquals(1000, ws.send(0).code);
+        assertEquals("bye", ws.send(0).text);
+    }
+
+    @Test
+    void aCloseMayGoWhileADataSendIsPending() throws Exception {
+        OutboundSender sender = sender(null);
+        Background data = sending("data", () -> sender.sendText("pending", true, true));
+        awaitSends(1);
+        sender.startClose(new CloseStatus(1000, ""));
+        assertEquals(Kind.CLOSE, ws.send(1).kind);
+        completeFor(0, data);
+    }
+
+    @Test
+    void theKeepalivesPingIsSkippedWhileAPingOrPongIsPending() throws Exception {
+        OutboundSender sender = sender(null);
+        assertTrue(sender.trySendPing(bytes(1)));
+        assertFalse(sender.trySendPing(bytes(2)), "the control slot is taken until the JDK is done");
+        ws.send(0).complete();
+        assertTrue(sender.trySendPing(bytes(3)));
+        assertEquals(2, ws.sendCount());
+    }
+
+    @Test
+    void sendPingWithinGivesUpWithoutClosingTheConnection() throws Exception {
+        OutboundSender sender = sender(null);
+        assertFalse(sender.sendPingWithin(bytes(1), 0), "not written in time");
+        assertTrue(aborts.isEmpty());
+        assertFalse(sender.sendPingWithin(bytes(2), 0), "the slot is still the first Ping's");
+        assertEquals(1, ws.sendCount());
+        ws.send(0).complete();
+        ws.autoComplete(true);
+        assertTrue(sender.sendPingWithin(bytes(3), 1_000_000_000L));
+        assertInstanceOf(Send.class, ws.send(1));
+    }
+
+    @Test
+    void aJdkRefusalOfTheArgumentsIsTheCallersMistakeNotTheEndOfTheConnection() throws Exception {
+        OutboundSender sender = endingSender(null);
+        Background text = sending("text", () -> sender.sendText("x", true, true));
+        awaitSends(1);
+        ws.send(0).fail(new IllegalArgumentException("Malformed UTF-16"));
+        IllegalArgumentException refused = text.failure(IllegalArgumentException.class);
+        assertEquals("Malformed UTF-16", refused.getMessage());
+        Background ping = sending("ping", () -> sender.sendPing(bytes(1)));
+        awaitSends(2);
+        ws.send(1).fail(new IllegalStateException("Send pending"));
+        assertEquals("Send pending", ping.failure(IllegalStateException.class).getMessage());
+        assertTrue(aborts.isEmpty(), "the connection stays open");
+        assertTrue(state.isOpen());
+    }
+
+    @Test
+    void aJdkSendFailingAfterThePeersCloseKeepsTheJdksErrorAsCause() throws Exception {
+        OutboundSender sender = endingSender(null);
+        Background send = sending("send", () -> sender.sendText("late", true, true));
+        awaitSends(1);
+        state.end(new Ending(new CloseStatus(1000, ""), "The peer closed the connection", null, false));
+        IOException outputClosed = new IOException("Output closed");
+        ws.send(0).fail(outputClosed);
+        assertSame(outputClosed, send.failure(ConnectionClosedException.class).getCause());
+    }
+
+    @Test
+    void anInterruptedSenderKeepsItsInterruptStatus() throws Exception {
+        OutboundSender sender = sender(null);
+        sending("holder", () -> sender.sendText("one", true, true));
+        awaitSends(1);
+        Background waiting = Background.start("waiting", () -> {
+            try {
+                sender.sendText("two", true, true);
+                return "sent";
+            } catch (InterruptedIOException e) {
+                return Thread.currentThread().isInterrupted() ? "interrupted, status kept" : "interrupted, status lost";
+            }
+        }).parked();
+        waiting.thread.interrupt();
+        assertEquals("interrupted, status kept", waiting.result());
+        ws.send(0).complete();
+    }
+
+    @Test
+    void sendCloseReturnsOnlyOnceTheCloseIsWritten() throws Exception {
+        OutboundSender sender = sender(null);
+        Background close = sending("close", () -> sender.sendClose(1000, "bye")).parked();
+        assertEquals(Kind.CLOSE, ws.send(0).kind);
+        assertFalse(close.isDone(), "the Close is not written yet");
+        completeFor(0, close);
+    }
+
+    @Test
+    void aPingWrittenWithinTheTimeCounts() throws Exception {
+        OutboundSender sender = sender(null);
+        Background ping = Background.start("ping", () -> sender.sendPingWithin(bytes(1), Duration.ofMinutes(1).toNanos()))
+                .parked();
+        ws.send(0).complete();
+        assertEquals(true, ping.result());
+    }
+
+    @Test
+    void onlyTheStreamSendsWhileItIsOpenUntilItsLastFrame() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        Object stream = "the test's stream";
+        sender.openStream(stream);
+        IllegalStateException again = assertThrows(IllegalStateException.class, () -> sender.openStream("another stream"));
+        assertEquals("Cannot open another stream while the test's stream is open: close() it first", again.getMessage());
+        sender.streamBinary(stream, bytes(1), false, SendBuffer.NOTHING);
+        IllegalStateException outside = assertThrows(IllegalStateException.class, () -> sender.sendText("x", true, true));
+        assertEquals("Cannot send while the test's stream is open: close() it first (Ping, Pong and Close may be sent"
+                + " meanwhile)", outside.getMessage());
+        sender.sendPong(bytes(2));
+        sender.streamBinary(stream, bytes(3), true, SendBuffer.NOTHING);
+        sender.sendText("after", true, true);
+
+        Object writer = "the test's writer";
+        sender.openStream(writer);
+        sender.streamText(writer, "a", false, SendBuffer.NOTHING);
+        IllegalStateException inWriter = assertThrows(IllegalStateException.class, () -> sender.sendText("x", false, false));
+        assertTrue(inWriter.getMessage().startsWith("Cannot send while the test's writer is open"), inWriter.getMessage());
+        assertThrows(IllegalStateException.class, () -> sender.sendBinary(bytes(4), false, false));
+        sender.streamText(writer, "b", true, SendBuffer.NOTHING);
+        sender.sendBinary(bytes(5), true, true);
+        assertEquals(List.of("BINARY 1 bytes more", "PONG 1 bytes", "BINARY 1 bytes last", "TEXT \"after\" last",
+                "TEXT \"a\" more", "TEXT \"b\" last", "BINARY 1 bytes last"),
+                ws.sends().stream().map(Send::toString).toList());
+    }
+
+    @Test
+    void aStreamCannotOpenInsideAnUnfinishedMessageNorAfterTheEnd() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        sender.sendText("half", false, false);
+        IllegalStateException inText = assertThrows(IllegalStateException.class, () -> sender.openStream("a stream"));
+        assertEquals("Cannot open a stream inside an unfinished text message: finish it first with sendFrame(…, true)",
+                inText.getMessage());
+        sender.sendText("", true, false); // the refusal gave the data slot back: this does not block
+        sender.sendBinary(bytes(1), false, false);
+        IllegalStateException inBinary = assertThrows(IllegalStateException.class, () -> sender.openStream("a stream"));
+        assertTrue(inBinary.getMessage().contains("inside an unfinished binary message"), inBinary.getMessage());
+        sender.sendBinary(bytes(2), true, false);
+        sender.openStream("a stream");
+        sender.streamBinary("a stream", bytes(3), true, SendBuffer.NOTHING);
+        sender.sendClose(1000, "");
+        assertThrows(ConnectionClosedException.class, () -> sender.openStream("a late stream"));
+    }
+
+    @Test
+    void anEmptyNonFinalTextFrameGoesOutAsItIs() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        sender.sendText("", false, false);
+        sender.sendText("", true, false);
+        assertEquals(List.of("TEXT \"\" more", "TEXT \"\" last"), ws.sends().stream().map(Send::toString).toList());
+    }
+
+    @Test
+    void anUnpairedSurrogateAfterACompletedPairIsReportedAtItsIndexInTheCallersText() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        sender.sendText("\uD83D", false, false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> sender.sendText("\uDE00a\uDE00", true, false));
+        assertTrue(e.getMessage().startsWith("Text has an unpaired surrogate at index 2 (U+DE00)"), e.getMessage());
+    }
+
+    @Test
+    void anOpenStreamsFramesWaitForEachOtherInTheDataSlot() throws Exception {
+        OutboundSender sender = sender(null);
+        Object stream = "the test's stream";
+        sender.openStream(stream);
+        Background first = sending("first", () -> sender.streamBinary(stream, bytes(1), false, SendBuffer.NOTHING));
+        awaitSends(1);
+        Background second = sending("second", () -> sender.streamBinary(stream, bytes(2), true, SendBuffer.NOTHING)).parked();
+        assertEquals(1, ws.sendCount(), "opening the stream gave back exactly the permit it took");
+        completeFor(0, first);
+        awaitSends(2);
+        completeFor(1, second);
+    }
+
+    /** Runs {@code call} on a thread of its own, interrupts it once its send reached the JDK, and returns what it threw. */
+    private InterruptedIOException interruptedWhileTheJdkWrites(int sendIndex, SendCall call) throws Exception {
+        Background caller = Background.start("caller", () -> {
+            try {
+                call.send();
+                return "not interrupted";
+            } catch (InterruptedIOException e) {
+                return e;
+            }
+        });
+        awaitSends(sendIndex + 1);
+        caller.parked().thread.interrupt();
+        InterruptedIOException e = (InterruptedIOException) caller.result();
+        assertTrue(e.getMessage().contains("the send goes on in the background"), e.getMessage());
+        ws.send(sendIndex).complete();
+        return e;
+    }
+
+    @Test
+    void anInterruptedSendSaysInBytesTransferredWhetherTheJdkHasIt() throws Exception {
+        OutboundSender sender = sender(null);
+        Thread.currentThread().interrupt();
+        try {
+            InterruptedIOException before = assertThrows(InterruptedIOException.class,
+                    () -> sender.sendBinary(bytes(1, 2, 3), true, true));
+            assertEquals(0, before.bytesTransferred, "nothing reached the JDK");
+        } finally {
+            assertTrue(Thread.interrupted());
+        }
+        assertEquals(0, ws.sendCount());
+
+        assertEquals(3, interruptedWhileTheJdkWrites(0, () -> sender.sendBinary(bytes(1, 2, 3), true, true)).bytesTransferred);
+        assertEquals(5, interruptedWhileTheJdkWrites(1, () -> sender.sendText("h\u00e9llo", true, true)).bytesTransferred,
+                "chars, for text");
+        assertEquals(2, interruptedWhileTheJdkWrites(2, () -> sender.sendPing(bytes(8, 9))).bytesTransferred);
+        assertEquals(1, interruptedWhileTheJdkWrites(3, () -> sender.sendPong(bytes(7))).bytesTransferred);
+        assertEquals(2, interruptedWhileTheJdkWrites(4, () -> sender.sendText("d\uD83D", false, false)).bytesTransferred,
+                "the held-back high surrogate was taken too");
+        assertEquals(2 + 4, interruptedWhileTheJdkWrites(5, () -> sender.sendClose(1000, "by\u00e9")).bytesTransferred,
+                "the code and the reason's UTF-8 bytes");
+        assertTrue(aborts.isEmpty());
+    }
+}
