@@ -1,22 +1,22 @@
 package dev.framewire;
 
 import dev.framewire.internal.Checks;
+import dev.framewire.internal.ConnectionLog;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.ConnectionState.Phase;
 import dev.framewire.internal.Durations;
 import dev.framewire.internal.Ending;
 import dev.framewire.internal.Utf8;
-import dev.framewire.internal.WireTap;
 import dev.framewire.internal.connection.KeepAlive;
 import dev.framewire.internal.handshake.Connector;
 import dev.framewire.internal.handshake.SharedHttpClient;
 import dev.framewire.internal.handshake.Uris;
-import dev.framewire.internal.receive.FrameQueue;
 import dev.framewire.internal.receive.InboundListener;
 import dev.framewire.internal.receive.InboundReader;
 import dev.framewire.internal.receive.PingTracker;
 import dev.framewire.internal.receive.ReadResults;
 import dev.framewire.internal.receive.ReadSpin;
+import dev.framewire.internal.receive.ReceiveQueue;
 import dev.framewire.internal.send.BinarySendStream;
 import dev.framewire.internal.send.CloseCodes;
 import dev.framewire.internal.send.OutboundSender;
@@ -117,7 +117,7 @@ public final class FrameSocket implements AutoCloseable {
     private final URI uri;
     private final WebSocket webSocket;
     private final ConnectionState state;
-    private final FrameQueue queue;
+    private final ReceiveQueue queue;
     private final InboundListener inbound;
     private final InboundReader<Frame, Message> reader;
     private final OutboundSender sender;
@@ -132,9 +132,9 @@ public final class FrameSocket implements AutoCloseable {
         List<Map.Entry<String, String>> headers = Uris.withCredentials(b.headers, uriAsGiven);
         this.closeTimeout = b.closeTimeout;
         this.state = new ConnectionState();
-        this.queue = new FrameQueue(b.maxQueuedParts, state, ReadSpin.of(b.readSpin));
+        this.queue = new ReceiveQueue(b.maxQueuedParts, state, ReadSpin.of(b.readSpin));
         this.pings = new PingTracker();
-        WireTap tap = new WireTap(uri);
+        ConnectionLog tap = new ConnectionLog(uri);
         this.tag = tap.tag();
         this.inbound = new InboundListener(queue, state, pings, b.pongAutoConsume, b.deliverPings, tap);
         HttpClient client = b.httpClient != null ? b.httpClient : SharedHttpClient.get();

@@ -2,8 +2,8 @@ package dev.framewire;
 
 import dev.framewire.internal.Checks;
 import dev.framewire.internal.reconnect.Backoff;
-import dev.framewire.internal.reconnect.Reconnection;
 import dev.framewire.internal.reconnect.RetryClock;
+import dev.framewire.internal.reconnect.RetryLoop;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -72,7 +72,7 @@ public final class Reconnector {
     private final FrameSocket.Builder settings; // a copy no one else holds: never changed
     private final URI uri;
     private final ReentrantLock connecting = new ReentrantLock(); // guards reconnection
-    private final Reconnection<FrameSocket> reconnection;
+    private final RetryLoop<FrameSocket> reconnection;
     private volatile Backoff backoff = DEFAULT_BACKOFF;
     private volatile int maxAttempts;     // 0: no limit
     private volatile Duration resetAfter; // null: the backoff's max
@@ -86,7 +86,7 @@ public final class Reconnector {
     Reconnector(FrameSocket.Builder settings, URI uri, RetryClock clock, Backoff.Jitter jitter) {
         this.settings = settings;
         this.uri = Checks.requireWebSocketUri(uri);
-        this.reconnection = new Reconnection<>(clock, jitter, FrameSocket::closeStatus);
+        this.reconnection = new RetryLoop<>(clock, jitter, FrameSocket::closeStatus);
     }
 
     /**
@@ -163,7 +163,7 @@ public final class Reconnector {
         }
         try {
             return reconnection.connect(() -> settings.connect(uri),
-                    new Reconnection.Settings(backoff, maxAttempts, resetAfter), uri);
+                    new RetryLoop.Settings(backoff, maxAttempts, resetAfter), uri);
         } finally {
             connecting.unlock();
         }

@@ -1,8 +1,8 @@
 package dev.framewire.internal.handshake;
 
 import dev.framewire.internal.Checks;
+import dev.framewire.internal.ConnectionLog;
 import dev.framewire.internal.Durations;
-import dev.framewire.internal.WireTap;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -45,7 +45,7 @@ public final class Connector {
      */
     public static WebSocket open(HttpClient client, URI uri, List<Map.Entry<String, String>> headers,
                                  List<String> subprotocols, Duration connectTimeout,
-                                 WebSocket.Listener listener, WireTap tap) throws IOException {
+                                 WebSocket.Listener listener, ConnectionLog tap) throws IOException {
         tap.debug("Connecting" + (subprotocols.isEmpty() ? "" : ", offering subprotocols " + subprotocols)
                 + ", connect timeout " + Durations.format(connectTimeout));
         long start = System.nanoTime();

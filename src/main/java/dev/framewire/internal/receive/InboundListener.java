@@ -2,11 +2,11 @@ package dev.framewire.internal.receive;
 
 import dev.framewire.CloseStatus;
 import dev.framewire.Opcode;
+import dev.framewire.internal.ConnectionLog;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.Durations;
 import dev.framewire.internal.Ending;
 import dev.framewire.internal.Utf8;
-import dev.framewire.internal.WireTap;
 
 import java.net.ProtocolException;
 import java.net.http.WebSocket;
@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Turns the JDK's listener calls into {@link Inbound} items in a {@link FrameQueue}.
+ * Turns the JDK's listener calls into {@link Inbound} items in a {@link ReceiveQueue}.
  *
  * <p>Rules this class keeps:
  * <ul>
@@ -69,12 +69,12 @@ public final class InboundListener implements WebSocket.Listener {
     /** Where the hint points. */
     static final String GREETING_LOSS_PAGE = "docs/jdk-defects.md#data-lost-behind-the-101-response";
 
-    private final FrameQueue queue;
+    private final ReceiveQueue queue;
     private final ConnectionState state;
     private final PingTracker pings;
     private final boolean pongAutoConsume;
     private final boolean deliverPings;
-    private final WireTap tap;
+    private final ConnectionLog tap;
     private volatile long lastInboundNanos = System.nanoTime(); // written by listener calls, read by the keepalive
     // For the message of an early failure (onError). Like continuing, touched only by listener calls.
     private long openedNanos = System.nanoTime();
@@ -94,8 +94,8 @@ public final class InboundListener implements WebSocket.Listener {
      * @param deliverPings    deliver Pings (the JDK has answered them already)
      * @param tap             the connection's log
      */
-    public InboundListener(FrameQueue queue, ConnectionState state, PingTracker pings,
-                           boolean pongAutoConsume, boolean deliverPings, WireTap tap) {
+    public InboundListener(ReceiveQueue queue, ConnectionState state, PingTracker pings,
+                           boolean pongAutoConsume, boolean deliverPings, ConnectionLog tap) {
         this.queue = queue;
         this.state = state;
         this.pings = pings;
@@ -111,7 +111,7 @@ public final class InboundListener implements WebSocket.Listener {
 
     /**
      * {@return since when the JDK has been asked for nothing because the reader has not kept up,
-     * or 0} ({@link FrameQueue#demandWithheldSince()}): meanwhile nothing arrives here, however
+     * or 0} ({@link ReceiveQueue#demandWithheldSince()}): meanwhile nothing arrives here, however
      * alive the peer is.
      */
     public long demandWithheldSince() {

@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>One reader at a time: the read lock serializes readers, so parts of one message never go to
  * two threads. Waiting for the lock counts against the read's timeout.
  *
- * <p>A read takes {@link Inbound} items from the {@link FrameQueue} and lets each say what it
+ * <p>A read takes {@link Inbound} items from the {@link ReceiveQueue} and lets each say what it
  * is: {@link Inbound#toFrame} for {@code readFrame}, {@link Inbound#addTo} for
  * {@code readMessage}. The public {@code Frame} and {@code Message} are made by the facade's
  * {@link ReadResults}.
@@ -37,7 +37,7 @@ public final class InboundReader<F, M> {
     private static final long NO_DEADLINE = Long.MIN_VALUE;
     private static final long NO_STREAM = 0;
 
-    private final FrameQueue queue;
+    private final ReceiveQueue queue;
     private final ConnectionState state;
     private final ReadResults<F, M> results;
     private final Duration readTimeout; // null: wait without limit
@@ -61,7 +61,7 @@ public final class InboundReader<F, M> {
      * @param readTimeout    the timeout of reads called without one, or {@code null} for none
      * @param maxMessageSize the largest message {@code readMessage} accepts, in bytes
      */
-    public InboundReader(FrameQueue queue, ConnectionState state, OutboundSender sender, ReadResults<F, M> results,
+    public InboundReader(ReceiveQueue queue, ConnectionState state, OutboundSender sender, ReadResults<F, M> results,
                          Duration readTimeout, long maxMessageSize) {
         this.queue = queue;
         this.state = state;

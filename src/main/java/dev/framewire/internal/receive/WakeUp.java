@@ -4,7 +4,7 @@ package dev.framewire.internal.receive;
  * A queue item that carries nothing: it wakes the reader blocked in the queue so that it looks at
  * a request made from another thread ({@link InboundReader#abandonStream}, when a
  * {@code MessageStream} is closed while its read waits). It is not a part: it takes no demand,
- * is never returned by a read, and survives {@link FrameQueue#discardAll()} (it holds nothing).
+ * is never returned by a read, and survives {@link ReceiveQueue#discardAll()} (it holds nothing).
  */
 enum WakeUp implements Inbound {
     /** The one marker; at most one is queued at a time. */

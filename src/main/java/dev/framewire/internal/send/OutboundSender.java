@@ -6,11 +6,11 @@ import dev.framewire.Opcode;
 import dev.framewire.SendTimeoutException;
 import dev.framewire.internal.Checks;
 import dev.framewire.internal.Completions;
+import dev.framewire.internal.ConnectionLog;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.Durations;
 import dev.framewire.internal.Ending;
 import dev.framewire.internal.Utf8;
-import dev.framewire.internal.WireTap;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -62,7 +62,7 @@ public final class OutboundSender {
     private final ConnectionState state;
     private final Duration sendTimeout; // null: no deadline
     private final Consumer<Ending> abort;
-    private final WireTap tap;
+    private final ConnectionLog tap;
     private final Semaphore dataSlot = new Semaphore(1);
     private final Semaphore controlSlot = new Semaphore(1);
     private Opcode messageInProgress; // guarded by dataSlot: touched only by the sender holding it
@@ -80,7 +80,7 @@ public final class OutboundSender {
      * @param tap            the connection's log
      */
     public OutboundSender(WebSocket webSocket, ConnectionState state, Duration sendTimeout, Consumer<Ending> abort,
-                          WireTap tap) {
+                          ConnectionLog tap) {
         this.webSocket = webSocket;
         this.state = state;
         this.sendTimeout = sendTimeout;

@@ -1,14 +1,14 @@
 package dev.framewire.internal.connection;
 
 import dev.framewire.CloseStatus;
+import dev.framewire.internal.ConnectionLog;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.Ending;
-import dev.framewire.internal.WireTap;
-import dev.framewire.internal.receive.FrameQueue;
 import dev.framewire.internal.receive.InboundListener;
 import dev.framewire.internal.receive.InboundReader;
 import dev.framewire.internal.receive.MessageAssemblerTest;
 import dev.framewire.internal.receive.PingTracker;
+import dev.framewire.internal.receive.ReceiveQueue;
 import dev.framewire.internal.send.OutboundSender;
 import dev.framewire.testing.FakeWebSocket;
 
@@ -25,11 +25,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Wiring {
 
-    public static final WireTap TAP = new WireTap(URI.create("ws://127.0.0.1/"));
+    public static final ConnectionLog TAP = new ConnectionLog(URI.create("ws://127.0.0.1/"));
 
     public final ConnectionState state = new ConnectionState();
     public final FakeWebSocket ws = new FakeWebSocket().autoComplete(true);
-    public final FrameQueue queue;
+    public final ReceiveQueue queue;
     public final PingTracker pings = new PingTracker();
     public final InboundListener listener;
     public final OutboundSender sender;
@@ -37,7 +37,7 @@ public final class Wiring {
     public final List<Ending> aborts = new CopyOnWriteArrayList<>();
 
     public Wiring(int capacity, boolean pongAutoConsume, boolean deliverPings, long maxMessageSize) {
-        queue = new FrameQueue(capacity, state);
+        queue = new ReceiveQueue(capacity, state);
         listener = new InboundListener(queue, state, pings, pongAutoConsume, deliverPings, TAP);
         sender = new OutboundSender(ws, state, null, this::abort, TAP);
         reader = new InboundReader<>(queue, state, sender, MessageAssemblerTest.RESULTS, null, maxMessageSize);

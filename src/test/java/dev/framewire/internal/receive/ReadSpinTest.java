@@ -35,7 +35,7 @@ class ReadSpinTest {
     private static final ReadSpin LONG = ReadSpin.of(Duration.ofSeconds(10));
 
     private final ConnectionState state = new ConnectionState();
-    private final FrameQueue queue = new FrameQueue(8, state, LONG);
+    private final ReceiveQueue queue = new ReceiveQueue(8, state, LONG);
     private final FakeWebSocket ws = new FakeWebSocket().autoComplete(true);
     private final InboundListener listener =
             new InboundListener(queue, state, new PingTracker(), true, false, Wiring.TAP);

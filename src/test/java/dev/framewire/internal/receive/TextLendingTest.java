@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.framewire.Opcode;
+import dev.framewire.internal.ConnectionLog;
 import dev.framewire.internal.ConnectionState;
-import dev.framewire.internal.WireTap;
 
 import java.net.URI;
 import java.nio.CharBuffer;
@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 class TextLendingTest {
 
     private final ConnectionState state = new ConnectionState();
-    private final FrameQueue queue = new FrameQueue(64, state);
+    private final ReceiveQueue queue = new ReceiveQueue(64, state);
     private final InboundListener listener = new InboundListener(queue, state, new PingTracker(),
-            true, false, new WireTap(URI.create("ws://127.0.0.1/")));
+            true, false, new ConnectionLog(URI.create("ws://127.0.0.1/")));
 
     @Test
     void aMessageInOnePartIsCopiedAtOnce() throws Exception {

@@ -22,7 +22,7 @@ import org.openjdk.jcstress.infra.results.L_Result;
 
 /**
  * {@code close()} with nobody reading, while the peer's last parts and its Close arrive: close()
- * moves the phase to CLOSING and empties the queue ({@link FrameQueue#discardAll}), the JDK's
+ * moves the phase to CLOSING and empties the queue ({@link ReceiveQueue#discardAll}), the JDK's
  * thread delivers. discardAll's promise: the closing handshake completes even if the reader
  * stopped, so the peer's Close must be delivered without any read, and stay in front of the end.
  * Capacity 1, the smallest a builder allows, leaves no spare demand to hide a lost one.

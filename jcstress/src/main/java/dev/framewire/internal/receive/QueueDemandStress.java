@@ -21,7 +21,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.L_Result;
 
 /**
- * FrameQueue's demand accounting: the JDK's thread delivers parts (and a Ping and a Pong that
+ * ReceiveQueue's demand accounting: the JDK's thread delivers parts (and a Ping and a Pong that
  * are filtered) as demand allows, while a reader takes parts, each take asking for one more, which
  * may deliver the next part right inside {@code request(1)} on the reader's thread.
  */

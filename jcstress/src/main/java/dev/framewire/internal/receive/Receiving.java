@@ -1,8 +1,8 @@
 package dev.framewire.internal.receive;
 
+import dev.framewire.internal.ConnectionLog;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.RacingWebSocket;
-import dev.framewire.internal.WireTap;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -15,15 +15,15 @@ import java.util.List;
  */
 public final class Receiving {
 
-    public static final WireTap TAP = new WireTap(URI.create("ws://127.0.0.1/"));
+    public static final ConnectionLog TAP = new ConnectionLog(URI.create("ws://127.0.0.1/"));
 
     public final ConnectionState state = new ConnectionState();
-    public final FrameQueue queue;
+    public final ReceiveQueue queue;
     public final InboundListener listener;
     public final RacingWebSocket ws;
 
     public Receiving(int capacity, List<RacingWebSocket.Peer> backlog) {
-        queue = new FrameQueue(capacity, state);
+        queue = new ReceiveQueue(capacity, state);
         listener = new InboundListener(queue, state, new PingTracker(), true, false, TAP);
         ws = new RacingWebSocket(listener, backlog, false);
         listener.onOpen(ws);

@@ -5,8 +5,8 @@ import dev.framewire.Opcode;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.util.concurrent.ThreadLocalRandom;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * framewire's log, through {@link System.Logger} (so no logging dependency) under the name
@@ -20,7 +20,7 @@ import java.nio.ByteBuffer;
  * {@code FrameSocket.toString()}) and its URI, so the lines of one
  * connection can be told apart. Checking the level costs one volatile read per frame when off.
  */
-public final class WireTap {
+public final class ConnectionLog {
 
     /** The system property that adds payloads to TRACE lines. */
     public static final String PAYLOADS_PROPERTY = "dev.framewire.logPayloads";
@@ -32,7 +32,7 @@ public final class WireTap {
     private final boolean payloads = Boolean.getBoolean(PAYLOADS_PROPERTY);
 
     /** Creates the tap of one connection to {@code uri}. */
-    public WireTap(URI uri) {
+    public ConnectionLog(URI uri) {
         // A random tag tells connections apart without a JVM-wide counter, and differs between
         // runs (an identity hash often repeats: the first connection of two runs had the same).
         this.tag = String.format("fw-%08x", ThreadLocalRandom.current().nextInt());

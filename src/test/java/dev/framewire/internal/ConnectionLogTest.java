@@ -18,22 +18,22 @@ import org.junit.jupiter.api.Test;
  * With payload logging on, each TRACE line shows at most 200 characters of the payload (hex for
  * bytes), and says when it cut: a log must not grow with the messages, nor hide that it is partial.
  */
-class WireTapPayloadTest {
+class ConnectionLogTest {
 
     private final LogRecorder log = new LogRecorder();
-    private WireTap tap;
+    private ConnectionLog tap;
 
     @BeforeEach
     void listen() {
-        System.setProperty(WireTap.PAYLOADS_PROPERTY, "true");
-        tap = new WireTap(URI.create("ws://h/"));
+        System.setProperty(ConnectionLog.PAYLOADS_PROPERTY, "true");
+        tap = new ConnectionLog(URI.create("ws://h/"));
         log.start();
     }
 
     @AfterEach
     void stopListening() {
         log.stop();
-        System.clearProperty(WireTap.PAYLOADS_PROPERTY);
+        System.clearProperty(ConnectionLog.PAYLOADS_PROPERTY);
     }
 
     private String lastLine() {

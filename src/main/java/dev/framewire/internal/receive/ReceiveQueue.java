@@ -38,7 +38,7 @@ import java.util.function.BooleanSupplier;
  * whichever thread ends the connection; {@link #discardAll} on the closing thread. The
  * {@code ArrayBlockingQueue} and the atomics make each of them safe against the others.
  */
-public final class FrameQueue {
+public final class ReceiveQueue {
 
     /** Room beyond the demand-bounded parts: the peer's CLOSE (not always counted by the JDK), the end marker and the wake-up marker. */
     private static final int SPARE_SLOTS = 3;
@@ -67,7 +67,7 @@ public final class FrameQueue {
      *
      * @param state the connection's lifecycle: once this side drops data, arriving data is dropped
      */
-    public FrameQueue(int capacity, ConnectionState state) {
+    public ReceiveQueue(int capacity, ConnectionState state) {
         this(capacity, state, ReadSpin.OFF);
     }
 
@@ -78,7 +78,7 @@ public final class FrameQueue {
      * @param state the connection's lifecycle: once this side drops data, arriving data is dropped
      * @param spin  how a reader waits for the next item before it blocks
      */
-    public FrameQueue(int capacity, ConnectionState state, ReadSpin spin) {
+    public ReceiveQueue(int capacity, ConnectionState state, ReadSpin spin) {
         this.capacity = capacity;
         this.state = state;
         this.spin = spin;

@@ -17,13 +17,13 @@ import java.util.function.Function;
  * the next: how far the current outage has backed off, and the connection it returned last, whose
  * end decides whether the next call waits first.
  *
- * <p>Generic in the connection type so that ReconnectionTest can drive it with plain objects, a
+ * <p>Generic in the connection type so that RetryLoopTest can drive it with plain objects, a
  * clock that does not sleep and a fixed jitter. Not thread-safe: {@code Reconnector} calls it
  * under its lock.
  *
  * @param <T> the connection
  */
-public final class Reconnection<T> {
+public final class RetryLoop<T> {
 
     /** One attempt to connect. */
     @FunctionalInterface
@@ -71,7 +71,7 @@ public final class Reconnection<T> {
      * @param jitter where each wait falls below its ceiling ({@link Backoff.Jitter#FULL} in use)
      * @param endOf  how a returned connection ended: empty while it is open
      */
-    public Reconnection(RetryClock clock, Backoff.Jitter jitter, Function<T, Optional<CloseStatus>> endOf) {
+    public RetryLoop(RetryClock clock, Backoff.Jitter jitter, Function<T, Optional<CloseStatus>> endOf) {
         this.clock = clock;
         this.jitter = jitter;
         this.endOf = endOf;

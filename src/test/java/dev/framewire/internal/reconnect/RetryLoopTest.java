@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * The retry loop's decisions, on a clock that does not sleep and with the jitter at the top of
  * the window, against attempts that fail or succeed as each test scripts them.
  */
-class ReconnectionTest {
+class RetryLoopTest {
 
     /** A connection that ends when the test says so. */
     private static final class Conn {
@@ -39,10 +39,10 @@ class ReconnectionTest {
     }
 
     private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
-    private static final Reconnection.Settings UNLIMITED = new Reconnection.Settings(BACKOFF, 0, null);
+    private static final RetryLoop.Settings UNLIMITED = new RetryLoop.Settings(BACKOFF, 0, null);
 
     private final FakeRetryClock clock = new FakeRetryClock();
-    private final Reconnection<Conn> loop = new Reconnection<>(clock, ceiling -> ceiling, c -> c.end);
+    private final RetryLoop<Conn> loop = new RetryLoop<>(clock, ceiling -> ceiling, c -> c.end);
     private final Deque<Object> outcomes = new ArrayDeque<>(); // an IOException to throw, or a Conn to return
     private int attempts;
 
@@ -55,7 +55,7 @@ class ReconnectionTest {
         return (Conn) next;
     }
 
-    private Conn connect(Reconnection.Settings settings) throws IOException {
+    private Conn connect(RetryLoop.Settings settings) throws IOException {
         return loop.connect(this::attempt, settings, "ws://test/");
     }
 
@@ -106,7 +106,7 @@ class ReconnectionTest {
         List<IOException> failures = List.of(refusedTcp(), refusedTcp(), refusedTcp());
         outcomes.addAll(failures);
         IOException thrown = assertThrows(IOException.class,
-                () -> connect(new Reconnection.Settings(BACKOFF, 3, null)));
+                () -> connect(new RetryLoop.Settings(BACKOFF, 3, null)));
         assertSame(failures.get(2), thrown);
         assertArrayEquals(new Throwable[] {failures.get(0), failures.get(1)}, thrown.getSuppressed());
         assertEquals(3, attempts);
@@ -116,7 +116,7 @@ class ReconnectionTest {
     @Test
     void aCallAfterTheAttemptsRanOutWaitsFirstAndTheBackoffGoesOn() throws IOException {
         outcomes.addAll(List.of(refusedTcp(), refusedTcp()));
-        assertThrows(IOException.class, () -> connect(new Reconnection.Settings(BACKOFF, 2, null)));
+        assertThrows(IOException.class, () -> connect(new RetryLoop.Settings(BACKOFF, 2, null)));
         Conn c = new Conn();
         outcomes.add(c);
         connect(UNLIMITED);
@@ -128,8 +128,8 @@ class ReconnectionTest {
         for (int i = 0; i < 40; i++) {
             outcomes.add(refusedTcp());
         }
-        IOException thrown = assertThrows(IOException.class, () -> connect(new Reconnection.Settings(BACKOFF, 40, null)));
-        assertEquals(Reconnection.KEPT_FAILURES, thrown.getSuppressed().length);
+        IOException thrown = assertThrows(IOException.class, () -> connect(new RetryLoop.Settings(BACKOFF, 40, null)));
+        assertEquals(RetryLoop.KEPT_FAILURES, thrown.getSuppressed().length);
     }
 
     @Test
@@ -143,7 +143,7 @@ class ReconnectionTest {
 
     @Test
     void retryAfterIsAFloorNotTheWaitItself() throws IOException {
-        Reconnection<Conn> low = new Reconnection<>(clock, ceiling -> 0, c -> c.end);
+        RetryLoop<Conn> low = new RetryLoop<>(clock, ceiling -> 0, c -> c.end);
         outcomes.addAll(List.of(refused(503, "Retry-After", "2"), refused(503), new Conn()));
         low.connect(this::attempt, UNLIMITED, "ws://test/");
         assertEquals(List.of(Duration.ofSeconds(2), Duration.ZERO), clock.sleeps());
@@ -166,7 +166,7 @@ class ReconnectionTest {
     @Test
     void everyOutageCodeWaitsAndANormalCloseDoesNot() throws IOException {
         for (int code : new int[] {1001, 1006, 1011, 1012, 1013, 1014}) {
-            Reconnection<Conn> fresh = new Reconnection<>(clock, ceiling -> ceiling, c -> c.end);
+            RetryLoop<Conn> fresh = new RetryLoop<>(clock, ceiling -> ceiling, c -> c.end);
             Conn c = new Conn();
             outcomes.addAll(List.of(c, new Conn()));
             fresh.connect(this::attempt, UNLIMITED, "ws://test/");
@@ -208,7 +208,7 @@ class ReconnectionTest {
 
     @Test
     void resetAfterCanBeShorterThanTheMax() throws IOException {
-        Reconnection.Settings quickReset = new Reconnection.Settings(BACKOFF, 0, Duration.ofSeconds(5));
+        RetryLoop.Settings quickReset = new RetryLoop.Settings(BACKOFF, 0, Duration.ofSeconds(5));
         outcomes.addAll(List.of(refusedTcp(), refusedTcp()));
         Conn c = new Conn();
         outcomes.add(c);
@@ -240,7 +240,7 @@ class ReconnectionTest {
                 throw new InterruptedException();
             }
         };
-        Reconnection<Conn> interrupted = new Reconnection<>(interrupting, ceiling -> ceiling, c -> c.end);
+        RetryLoop<Conn> interrupted = new RetryLoop<>(interrupting, ceiling -> ceiling, c -> c.end);
         IOException failure = refusedTcp();
         outcomes.add(failure);
         try {
@@ -265,7 +265,7 @@ class ReconnectionTest {
 
     @Test
     void anIllegalArgumentIsNotRetried() {
-        Reconnection.Attempt<Conn> bad = () -> {
+        RetryLoop.Attempt<Conn> bad = () -> {
             attempts++;
             throw new IllegalArgumentException("bad");
         };
