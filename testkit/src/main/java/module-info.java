@@ -8,8 +8,9 @@
 module dev.framewire.testkit {
     // ScriptedServer hands out HttpClients that trust its certificate.
     requires transitive java.net.http;
-    // ScriptedServerExtension only; transitive, since its public type implements JUnit's callbacks.
-    requires static transitive org.junit.jupiter.api;
+    // ScriptedServerExtension only, and only for those who use it: optional at run time and for
+    // modules that read the testkit (not transitive, which would make every one of them need JUnit).
+    requires static org.junit.jupiter.api;
 
     exports dev.framewire.testkit;
 }

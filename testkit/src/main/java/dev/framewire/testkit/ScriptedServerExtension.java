@@ -31,6 +31,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Needs JUnit Jupiter's API, which the testkit declares optional: a test that uses this class
  * has it already.
  */
+// "exports": JUnit's types in this class's signatures come from a module the testkit requires only
+// statically (optional at run time), not transitively; whoever registers the extension has JUnit.
+@SuppressWarnings("exports")
 public final class ScriptedServerExtension
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
