@@ -273,6 +273,35 @@ public final class ReceivedFrames {
     }
 
     /**
+     * Asserts the client failed the connection with {@code code}, as RFC 6455, section 7.1.7 says:
+     * a Close with that code (Pongs before it skipped) and then the end of TCP, or the end of TCP
+     * alone, which the section allows and some clients (the JDK's, in about a quarter of its
+     * failures) do when they close the socket before their Close is written.
+     *
+     * @param code the close code the client must fail the connection with, if it sends a Close
+     * @return whether the client sent a Close before ending the connection
+     * @throws AssertionError if another frame came, a Close with another code, or a frame after the Close
+     * @throws IOException if the connection did not end within {@link #DEFAULT_TIMEOUT}
+     */
+    public boolean expectFailed(int code) throws IOException {
+        ClientFrame frame;
+        try {
+            frame = nextSkippingPongs();
+        } catch (EOFException | SocketException ended) {
+            return false;
+        }
+        if (frame.opcode() != WireFrame.CLOSE || frame.closeCode() != code) {
+            throw new AssertionError("expected the client to fail the connection with " + code + ", got " + frame);
+        }
+        try {
+            ClientFrame extra = next();
+            throw new AssertionError("the client sent " + extra + " after its Close");
+        } catch (EOFException | SocketException ended) {
+            return true;
+        }
+    }
+
+    /**
      * Reads the next frame and asserts it is a Pong with {@code payload}: the client answered the
      * Ping that carried it.
      *

@@ -37,9 +37,10 @@ public interface Script {
 
     /**
      * {@return a script that sends nothing and keeps the connection until the client closes it}
-     * (or the server stops); what the client sends is read and discarded, so Pings go unanswered
+     * (or the server stops): what the client sends is read and discarded, Pings go unanswered,
+     * and the client's Close is answered with its code, see {@link ServerConnection#awaitCloseAndAnswer}
      */
     static Script holdUntilClientCloses() {
-        return connection -> connection.awaitClientClosed(HOLD);
+        return connection -> connection.awaitCloseAndAnswer(HOLD);
     }
 }

@@ -8,6 +8,8 @@ import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
@@ -15,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -197,8 +200,8 @@ public final class ScriptedServer implements AutoCloseable {
     private volatile HttpClient httpClient;
     private volatile boolean closed;
 
-    /** One accepted connection and the thread running its script. */
-    private record Accepted(int id, Socket socket, Thread thread, CountDownLatch done) {
+    /** One accepted connection, the thread running its script, and whether the test dropped it. */
+    private record Accepted(int id, Socket socket, Thread thread, CountDownLatch done, AtomicBoolean dropped) {
     }
 
     private ScriptedServer(Builder builder) throws IOException {
@@ -436,6 +439,34 @@ public final class ScriptedServer implements AutoCloseable {
     }
 
     /**
+     * Closes every connection accepted so far, as if the server had crashed, and waits a bounded
+     * time for their scripts to end; the server goes on accepting. Failures that the closing causes
+     * are ignored; failures before it are reported. The extension calls this after each test of a
+     * server that serves the whole class, so that no test inherits another's connections.
+     *
+     * @throws AssertionError if a script failed before
+     */
+    public void closeConnections() {
+        List<Accepted> open = new ArrayList<>(accepted);
+        for (Accepted connection : open) {
+            connection.dropped().set(true);
+            closeQuietly(connection.socket());
+            connection.thread().interrupt();
+        }
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        try {
+            for (Accepted connection : open) {
+                join(connection.thread(), deadline);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        accepted.removeAll(open);
+        ready.clear();
+        assertNoScriptFailure();
+    }
+
+    /**
      * Stops accepting, closes every connection, waits a bounded time for the server's threads to
      * end, and then reports script failures not reported yet.
      *
@@ -474,10 +505,11 @@ public final class ScriptedServer implements AutoCloseable {
             }
             int id = connectionCount.incrementAndGet();
             CountDownLatch done = new CountDownLatch(1);
-            Thread thread = new Thread(() -> serve(id, socket, done),
+            AtomicBoolean dropped = new AtomicBoolean();
+            Thread thread = new Thread(() -> serve(id, socket, done, dropped),
                     "scripted-server-" + serverSocket.getLocalPort() + "-connection-" + id);
             thread.setDaemon(true);
-            accepted.add(new Accepted(id, socket, thread, done));
+            accepted.add(new Accepted(id, socket, thread, done, dropped));
             if (closed) {
                 // close() may have looked at the connections just before this one was added.
                 closeQuietly(socket);
@@ -486,7 +518,7 @@ public final class ScriptedServer implements AutoCloseable {
         }
     }
 
-    private void serve(int id, Socket tcp, CountDownLatch done) {
+    private void serve(int id, Socket tcp, CountDownLatch done, AtomicBoolean dropped) {
         ServerConnection connection;
         try {
             Socket socket = tcp;
@@ -509,7 +541,7 @@ public final class ScriptedServer implements AutoCloseable {
             ready.add(connection);
             plan.script().run(connection);
         } catch (Throwable failure) {
-            if (!closed) {
+            if (!closed && !dropped.get()) {
                 failures.add(new AssertionError("connection #" + id + " failed: " + failure, failure));
             }
             closeQuietly(tcp);

@@ -550,6 +550,37 @@ public final class ServerConnection {
     }
 
     /**
+     * Waits for the client's Close, discarding the frames before it, answers it with the same code
+     * (a Close without status with one without status), and waits for the client to close TCP:
+     * the end of a polite connection. A client that leaves without a Close ends it quietly.
+     *
+     * @param timeout the longest wait for the client's Close
+     * @return the client's Close, or {@code null} if the connection ended without one
+     * @throws java.net.SocketTimeoutException if no Close came within {@code timeout}
+     * @throws IOException if the answer cannot be written
+     */
+    public ClientFrame awaitCloseAndAnswer(Duration timeout) throws IOException {
+        ClientFrame close;
+        try {
+            close = received.nextOf(WireFrame.CLOSE, timeout);
+        } catch (EOFException | SocketException gone) {
+            return null;
+        }
+        answerClose(close);
+        return close;
+    }
+
+    /** Answers the client's Close with its code and waits for the client to close TCP. */
+    private void answerClose(ClientFrame close) throws IOException {
+        try {
+            send(close.payload().length < 2 ? WireFrame.closeWithoutStatus() : WireFrame.close(close.closeCode(), ""));
+            received.drainIgnoringStop(ScriptedServer.LINGER);
+        } catch (SocketException gone) {
+            // The client did not wait for the answer.
+        }
+    }
+
+    /**
      * Echoes until the connection ends: each data frame goes back as it came (same opcode, FIN and
      * payload, so fragments come back as fragments), each Ping is answered with a Pong carrying its
      * payload, Pongs are dropped, and the client's Close is answered with its code; then returns
@@ -565,17 +596,20 @@ public final class ServerConnection {
             } catch (EOFException | SocketException gone) {
                 return;
             }
-            switch (frame.opcode()) {
-                case WireFrame.PING -> sendPong(frame.payload());
-                case WireFrame.PONG -> {
-                    // Unsolicited, or the answer to nothing the echo sent: dropped.
+            try {
+                switch (frame.opcode()) {
+                    case WireFrame.PING -> sendPong(frame.payload());
+                    case WireFrame.PONG -> {
+                        // Unsolicited, or the answer to nothing the echo sent: dropped.
+                    }
+                    case WireFrame.CLOSE -> {
+                        answerClose(frame);
+                        return;
+                    }
+                    default -> send(WireFrame.of(frame.opcode(), frame.payload()).fin(frame.fin()).rsv(frame.rsv()));
                 }
-                case WireFrame.CLOSE -> {
-                    send(frame.payload().length < 2 ? WireFrame.closeWithoutStatus() : WireFrame.close(frame.closeCode(), ""));
-                    received.drainIgnoringStop(ScriptedServer.LINGER);
-                    return;
-                }
-                default -> send(WireFrame.of(frame.opcode(), frame.payload()).fin(frame.fin()).rsv(frame.rsv()));
+            } catch (SocketException gone) {
+                return; // the client left while the echo answered it
             }
         }
     }
