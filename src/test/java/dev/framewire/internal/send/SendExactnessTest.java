@@ -10,7 +10,7 @@ import dev.framewire.ConnectionClosedException;
 import dev.framewire.SendTimeoutException;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.Ending;
-import dev.framewire.internal.connection.Wiring;
+import dev.framewire.internal.connection.ConnectionOnFake;
 import dev.framewire.testing.Background;
 import dev.framewire.testing.FakeWebSocket;
 import dev.framewire.testing.FakeWebSocket.Kind;
@@ -45,7 +45,7 @@ class SendExactnessTest {
             aborts.add(how);
             state.end(how);
             ws.abort();
-        }, Wiring.TAP);
+        }, ConnectionOnFake.LOG);
     }
 
     @AfterEach
@@ -231,8 +231,8 @@ class SendExactnessTest {
         OutboundSender sender = sender(null);
         sender.sendText("half", false, false);
         Background opening = Background.start("opening", () -> {
-            sender.openStream("a stream");
-            sender.streamBinary("a stream", ByteBuffer.allocate(2), true, SendBuffer.NOTHING);
+            sender.openStream(StreamTokens.named("a stream"));
+            sender.streamBinary(StreamTokens.named("a stream"), ByteBuffer.allocate(2), true, SendBuffer.NOTHING);
             return null;
         }).parked();
         assertFalse(opening.isDone());

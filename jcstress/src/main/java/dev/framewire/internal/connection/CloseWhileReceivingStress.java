@@ -5,7 +5,6 @@ import static dev.framewire.internal.RacingWebSocket.Peer.PART_0;
 import static dev.framewire.internal.RacingWebSocket.Peer.PART_1;
 import static dev.framewire.internal.RacingWebSocket.Peer.PART_2;
 
-import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.RacingWebSocket;
 import dev.framewire.internal.receive.Receiving;
 
@@ -21,8 +20,9 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.L_Result;
 
 /**
- * {@code close()} with nobody reading, while the peer's last parts and its Close arrive: close()
- * moves the phase to CLOSING and empties the queue ({@link ReceiveQueue#discardAll}), the JDK's
+ * {@code close()} with nobody reading, while the peer's last parts and its Close arrive: the
+ * connection's own {@link Connection#close}, which moves the phase to CLOSING, empties the queue
+ * ({@code ReceiveQueue.discardAll}), sends its Close and waits for the peer's, while the JDK's
  * thread delivers. discardAll's promise: the closing handshake completes even if the reader
  * stopped, so the peer's Close must be delivered without any read, and stay in front of the end.
  * Capacity 1, the smallest a builder allows, leaves no spare demand to hide a lost one.
@@ -42,16 +42,15 @@ public class CloseWhileReceivingStress {
         r.ws.arrive(4);
     }
 
-    /** close(), its first steps: what arrives from now on is dropped, what is queued goes. */
+    /** close(): what arrives from now on is dropped, what is queued goes, then it waits for the peer's Close. */
     @Actor
     public void closer() {
-        r.state.advance(ConnectionState.Phase.OPEN, ConnectionState.Phase.CLOSING);
-        r.queue.discardAll();
+        r.connection.close();
     }
 
     @Arbiter
     public void arbiter(L_Result result) {
-        int delivered = r.ws.delivered(); // before any read: close() waits here for the peer's Close
+        int delivered = r.ws.delivered(); // before any read: close() waited for the peer's Close
         List<String> taken = r.drain();
         String broken = r.flowControlBroken();
         if (!broken.isEmpty()) {
