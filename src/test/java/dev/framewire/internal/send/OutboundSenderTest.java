@@ -47,13 +47,9 @@ class OutboundSenderTest {
         return new OutboundSender(ws, state, sendTimeout, aborts::add, ConnectionOnFake.LOG);
     }
 
-    /** A sender whose abort ends the connection, as {@code FrameSocket.abortWith} does. */
+    /** A sender whose abort ends the connection. */
     private OutboundSender endingSender(Duration sendTimeout) {
-        return new OutboundSender(ws, state, sendTimeout, how -> {
-            aborts.add(how);
-            state.end(how);
-            ws.abort();
-        }, ConnectionOnFake.LOG);
+        return EndingSender.on(ws, state, sendTimeout, aborts);
     }
 
     @AfterEach

@@ -10,7 +10,6 @@ import dev.framewire.ConnectionClosedException;
 import dev.framewire.SendTimeoutException;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.Ending;
-import dev.framewire.internal.connection.ConnectionOnFake;
 import dev.framewire.testing.Background;
 import dev.framewire.testing.FakeWebSocket;
 import dev.framewire.testing.FakeWebSocket.Kind;
@@ -41,11 +40,7 @@ class SendExactnessTest {
     private final List<Ending> aborts = new CopyOnWriteArrayList<>();
 
     private OutboundSender sender(Duration sendTimeout) {
-        return new OutboundSender(ws, state, sendTimeout, how -> {
-            aborts.add(how);
-            state.end(how);
-            ws.abort();
-        }, ConnectionOnFake.LOG);
+        return EndingSender.on(ws, state, sendTimeout, aborts);
     }
 
     @AfterEach
