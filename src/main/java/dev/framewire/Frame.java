@@ -1,5 +1,7 @@
 package dev.framewire;
 
+import dev.framewire.internal.Bytes;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -28,7 +30,6 @@ import java.util.Optional;
  */
 public final class Frame {
 
-    private static final byte[] EMPTY = new byte[0];
 
     private final Opcode opcode;
     private final boolean isFinal;
@@ -77,7 +78,7 @@ public final class Frame {
      */
     public static Frame ofBinary(Opcode opcode, ByteBuffer payload, boolean isFinal) {
         Objects.requireNonNull(payload, "payload");
-        return ofOwnedBytes(opcode, copy(payload), isFinal);
+        return ofOwnedBytes(opcode, Bytes.copyOf(payload), isFinal);
     }
 
     /**
@@ -127,19 +128,10 @@ public final class Frame {
         return new Frame(opcode, isFinal, null, payload, null);
     }
 
-    private static byte[] copy(ByteBuffer buffer) {
-        if (!buffer.hasRemaining()) {
-            return EMPTY;
-        }
-        byte[] copy = new byte[buffer.remaining()];
-        buffer.get(buffer.position(), copy);
-        return copy;
-    }
-
     private static byte[] closePayload(CloseStatus status) {
         int code = status.code();
         if (code == CloseStatus.NO_STATUS_RECEIVED || code == CloseStatus.ABNORMAL_CLOSURE) {
-            return EMPTY;
+            return Bytes.EMPTY;
         }
         byte[] reason = status.reason().getBytes(StandardCharsets.UTF_8);
         byte[] payload = new byte[2 + reason.length];

@@ -1,26 +1,11 @@
 package dev.framewire;
 
 import dev.framewire.internal.Checks;
-import dev.framewire.internal.ConnectionLog;
-import dev.framewire.internal.ConnectionState;
-import dev.framewire.internal.ConnectionState.Phase;
-import dev.framewire.internal.Durations;
-import dev.framewire.internal.Ending;
-import dev.framewire.internal.Utf8;
-import dev.framewire.internal.connection.KeepAlive;
-import dev.framewire.internal.handshake.Connector;
-import dev.framewire.internal.handshake.SharedHttpClient;
-import dev.framewire.internal.handshake.Uris;
-import dev.framewire.internal.receive.InboundListener;
-import dev.framewire.internal.receive.InboundReader;
-import dev.framewire.internal.receive.PingTracker;
+import dev.framewire.internal.connection.Connection;
+import dev.framewire.internal.connection.Settings;
+import dev.framewire.internal.handshake.HeaderRules;
 import dev.framewire.internal.receive.ReadResults;
-import dev.framewire.internal.receive.ReadSpin;
-import dev.framewire.internal.receive.ReceiveQueue;
-import dev.framewire.internal.send.BinarySendStream;
 import dev.framewire.internal.send.CloseCodes;
-import dev.framewire.internal.send.OutboundSender;
-import dev.framewire.internal.send.TextSendWriter;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -28,21 +13,12 @@ import java.io.OutputStream;
 import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A WebSocket connection driven by plain blocking calls, one frame at a time.
@@ -114,36 +90,15 @@ import java.util.concurrent.TimeoutException;
  */
 public final class FrameSocket implements AutoCloseable {
 
-    private final URI uri;
-    private final WebSocket webSocket;
-    private final ConnectionState state;
-    private final ReceiveQueue queue;
-    private final InboundListener inbound;
-    private final InboundReader<Frame, Message> reader;
-    private final OutboundSender sender;
-    private final PingTracker pings;
-    private final Duration closeTimeout;
-    private final String tag; // the log tag, also in toString()
+    private final Connection<Frame, Message> connection;
 
-    private FrameSocket(Builder b, URI uriAsGiven) throws IOException {
-        // Credentials in the URI become the Authorization header; the URI is kept, shown and
-        // handed to the JDK without them.
-        this.uri = Uris.withoutUserInfo(uriAsGiven);
-        List<Map.Entry<String, String>> headers = Uris.withCredentials(b.headers, uriAsGiven);
-        this.closeTimeout = b.closeTimeout;
-        this.state = new ConnectionState();
-        this.queue = new ReceiveQueue(b.maxQueuedParts, state, ReadSpin.of(b.readSpin));
-        this.pings = new PingTracker();
-        ConnectionLog tap = new ConnectionLog(uri);
-        this.tag = tap.tag();
-        this.inbound = new InboundListener(queue, state, pings, b.pongAutoConsume, b.deliverPings, tap);
-        HttpClient client = b.httpClient != null ? b.httpClient : SharedHttpClient.get();
-        this.webSocket = Connector.open(client, uri, headers, b.subprotocols, b.connectTimeout, inbound, tap);
-        this.sender = new OutboundSender(webSocket, state, b.sendTimeout, this::abortWith, tap);
-        this.reader = new InboundReader<>(queue, state, sender, Wrap.INSTANCE, b.readTimeout, b.maxMessageSize);
-        if (b.keepAliveInterval != null) {
-            KeepAlive.start(b.keepAliveInterval, b.keepAliveTimeout, state, inbound, sender, pings, this::abortWith);
-        }
+    private FrameSocket(Connection<Frame, Message> connection) {
+        this.connection = connection;
+    }
+
+    /** Opens a connection with {@code settings}: for the builder and the {@link Reconnector}. */
+    static FrameSocket open(Settings settings, URI uri) throws IOException {
+        return new FrameSocket(Connection.open(settings, uri, Wrap.INSTANCE));
     }
 
     /**
@@ -164,7 +119,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws IOException              for any other I/O failure
      */
     public static FrameSocket connect(URI uri) throws IOException {
-        return newBuilder().connect(uri);
+        return open(Settings.DEFAULTS, uri);
     }
 
     /** {@return a builder for a connection with non-default settings} */
@@ -197,7 +152,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws IOException                if the send failed otherwise
      */
     public void sendFrame(CharSequence text, boolean fin) throws IOException {
-        sender.sendText(Checks.requireNonNull(text, "text"), fin, false);
+        connection.sender().sendText(Checks.requireNonNull(text, "text"), fin, false);
     }
 
     /**
@@ -219,7 +174,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws IOException               if the send failed otherwise
      */
     public void sendFrame(ByteBuffer data, boolean fin) throws IOException {
-        sender.sendBinary(Checks.requireNonNull(data, "data"), fin, false);
+        connection.sender().sendBinary(Checks.requireNonNull(data, "data"), fin, false);
     }
 
     /**
@@ -236,7 +191,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws IOException               if the send failed otherwise
      */
     public void sendFrame(byte[] data, boolean fin) throws IOException {
-        sender.sendBinary(ByteBuffer.wrap(Checks.requireNonNull(data, "data")), fin, false);
+        connection.sender().sendBinary(ByteBuffer.wrap(Checks.requireNonNull(data, "data")), fin, false);
     }
 
     /**
@@ -252,7 +207,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws IOException               if the send failed otherwise
      */
     public void sendText(CharSequence message) throws IOException {
-        sender.sendText(Checks.requireNonNull(message, "message"), true, true);
+        connection.sender().sendText(Checks.requireNonNull(message, "message"), true, true);
     }
 
     /**
@@ -269,7 +224,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws IOException               if the send failed otherwise
      */
     public void sendBinary(ByteBuffer message) throws IOException {
-        sender.sendBinary(Checks.requireNonNull(message, "message"), true, true);
+        connection.sender().sendBinary(Checks.requireNonNull(message, "message"), true, true);
     }
 
     /**
@@ -285,7 +240,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws IOException               if the send failed otherwise
      */
     public void sendBinary(byte[] message) throws IOException {
-        sender.sendBinary(ByteBuffer.wrap(Checks.requireNonNull(message, "message")), true, true);
+        connection.sender().sendBinary(ByteBuffer.wrap(Checks.requireNonNull(message, "message")), true, true);
     }
 
     /**
@@ -320,7 +275,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws IOException               if the connection failed otherwise
      */
     public OutputStream sendStream() throws IOException {
-        return BinarySendStream.open(sender);
+        return connection.sendStream();
     }
 
     /**
@@ -347,7 +302,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws IOException               if the connection failed otherwise
      */
     public Writer sendWriter() throws IOException {
-        return TextSendWriter.open(sender);
+        return connection.sendWriter();
     }
 
     /**
@@ -362,7 +317,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws IOException               if the send failed otherwise (see {@link #sendFrame(CharSequence, boolean)})
      */
     public void sendPing(CharSequence payload) throws IOException {
-        sender.sendPing(controlPayload(payload, "Ping"));
+        connection.sender().sendPing(Checks.controlPayload(payload, "Ping"));
     }
 
     /**
@@ -375,7 +330,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws IOException               if the send failed otherwise (see {@link #sendFrame(CharSequence, boolean)})
      */
     public void sendPing(ByteBuffer payload) throws IOException {
-        sender.sendPing(controlPayload(payload, "Ping"));
+        connection.sender().sendPing(Checks.controlPayload(payload, "Ping"));
     }
 
     /**
@@ -388,7 +343,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws IOException               if the send failed otherwise (see {@link #sendFrame(CharSequence, boolean)})
      */
     public void sendPing(byte[] payload) throws IOException {
-        sender.sendPing(controlPayload(ByteBuffer.wrap(Checks.requireNonNull(payload, "payload")), "Ping"));
+        connection.sender().sendPing(Checks.controlPayload(ByteBuffer.wrap(Checks.requireNonNull(payload, "payload")), "Ping"));
     }
 
     /**
@@ -403,7 +358,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws IOException               if the send failed otherwise (see {@link #sendFrame(CharSequence, boolean)})
      */
     public void sendPong(CharSequence payload) throws IOException {
-        sender.sendPong(controlPayload(payload, "Pong"));
+        connection.sender().sendPong(Checks.controlPayload(payload, "Pong"));
     }
 
     /**
@@ -416,7 +371,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws IOException               if the send failed otherwise (see {@link #sendFrame(CharSequence, boolean)})
      */
     public void sendPong(byte[] payload) throws IOException {
-        sender.sendPong(controlPayload(ByteBuffer.wrap(Checks.requireNonNull(payload, "payload")), "Pong"));
+        connection.sender().sendPong(Checks.controlPayload(ByteBuffer.wrap(Checks.requireNonNull(payload, "payload")), "Pong"));
     }
 
     /**
@@ -430,7 +385,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws IOException               if the send failed otherwise (see {@link #sendFrame(CharSequence, boolean)})
      */
     public void sendPong(ByteBuffer payload) throws IOException {
-        sender.sendPong(controlPayload(payload, "Pong"));
+        connection.sender().sendPong(Checks.controlPayload(payload, "Pong"));
     }
 
     /**
@@ -451,34 +406,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws IOException               if sending the Ping failed otherwise
      */
     public Duration ping(Duration timeout) throws IOException {
-        Checks.requirePositive(timeout, "timeout");
-        long deadline = System.nanoTime() + Checks.toNanosSaturated(timeout);
-        PingTracker.Pending ping = pings.register();
-        try {
-            long start = System.nanoTime();
-            if (!sender.sendPingWithin(ping.payload(), Math.max(0, deadline - start))) {
-                throw new ReadTimeoutException("The Ping could not even be written within " + Durations.format(timeout)
-                        + " (is the peer reading?)", timeout);
-            }
-            long arrived = ping.pong().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return Duration.ofNanos(arrived - start);
-        } catch (TimeoutException e) {
-            throw new ReadTimeoutException("No Pong arrived within " + Durations.format(timeout), timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            InterruptedIOException interrupted = new InterruptedIOException(
-                    "Interrupted while waiting for a Pong (the Ping was sent)");
-            interrupted.bytesTransferred = ping.payload().remaining(); // the Ping went out whole
-            throw interrupted;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof ConnectionClosedException closed) {
-                throw new ConnectionClosedException(closed.closeStatus(), closed.getMessage(), closed.getCause(),
-                        closed.initiatedLocally());
-            }
-            throw new WebSocketException("Ping failed: " + e.getCause(), e.getCause());
-        } finally {
-            pings.forget(ping);
-        }
+        return connection.ping(Checks.requirePositive(timeout, "timeout"));
     }
 
     /**
@@ -497,23 +425,7 @@ public final class FrameSocket implements AutoCloseable {
      */
     public void sendClose(int code, String reason) throws IOException {
         CloseCodes.requireSendable(code, reason);
-        sender.sendClose(code, reason);
-    }
-
-    private static ByteBuffer controlPayload(CharSequence payload, String what) {
-        Checks.requireNonNull(payload, "payload");
-        int unpaired = Utf8.firstUnpairedSurrogate(payload, false);
-        Checks.requireArgument(unpaired == Utf8.NONE, "%s payload has an unpaired surrogate at index %d", what, unpaired);
-        long length = Utf8.encodedLength(payload);
-        Checks.requireArgument(length <= 125, "%s payload is %d UTF-8 bytes, at most 125 allowed", what, length);
-        return ByteBuffer.wrap(payload.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static ByteBuffer controlPayload(ByteBuffer payload, String what) {
-        Checks.requireNonNull(payload, "payload");
-        Checks.requireArgument(payload.remaining() <= 125,
-                "%s payload is %d bytes, at most 125 allowed", what, payload.remaining());
-        return payload;
+        connection.sender().sendClose(code, reason);
     }
 
     // ---------------------------------------------------------------------------------- reading
@@ -532,7 +444,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
      */
     public Frame readFrame() throws IOException {
-        return reader.readFrame(null);
+        return connection.reader().readFrame(null);
     }
 
     /**
@@ -551,7 +463,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
      */
     public Frame readFrame(Duration timeout) throws IOException {
-        return reader.readFrame(Checks.requireNonNegative(timeout, "timeout"));
+        return connection.reader().readFrame(Checks.requireNonNegative(timeout, "timeout"));
     }
 
     /**
@@ -571,7 +483,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
      */
     public Message readMessage() throws IOException {
-        return reader.readMessage(null);
+        return connection.reader().readMessage(null);
     }
 
     /**
@@ -590,7 +502,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
      */
     public Message readMessage(Duration timeout) throws IOException {
-        return reader.readMessage(Checks.requireNonNegative(timeout, "timeout"));
+        return connection.reader().readMessage(Checks.requireNonNegative(timeout, "timeout"));
     }
 
     /**
@@ -607,7 +519,7 @@ public final class FrameSocket implements AutoCloseable {
      * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
      */
     public MessageStream readMessageStream() throws IOException {
-        return new MessageStream(reader, reader.openStream(null));
+        return new MessageStream(connection.reader(), connection.reader().openStream(null));
     }
 
     /**
@@ -626,37 +538,40 @@ public final class FrameSocket implements AutoCloseable {
      * @throws InterruptedIOException    if interrupted while waiting (nothing is lost)
      */
     public MessageStream readMessageStream(Duration timeout) throws IOException {
-        return new MessageStream(reader, reader.openStream(Checks.requireNonNegative(timeout, "timeout")));
+        return new MessageStream(connection.reader(), connection.reader().openStream(Checks.requireNonNegative(timeout, "timeout")));
     }
 
     // ---------------------------------------------------------------------------------- state
 
     /**
-     * {@return how the peer closed the connection}: the code and reason of its Close frame
+     * Tells how the peer closed the connection: the code and reason of its Close frame
      * ({@value CloseStatus#NO_STATUS_RECEIVED} if it had no status), or
-     * {@value CloseStatus#ABNORMAL_CLOSURE} if the connection ended without one. Empty while the
-     * connection has not ended. Never blocks.
+     * {@value CloseStatus#ABNORMAL_CLOSURE} if the connection ended without one. Never blocks.
+     *
+     * @return the peer's close status, or empty while the connection has not ended
      */
     public Optional<CloseStatus> closeStatus() {
-        return state.closeStatus();
+        return connection.closeStatus();
     }
 
     /**
-     * {@return whether the connection is open in both directions}: no Close sent or received, no
+     * Tells whether the connection is open in both directions: no Close sent or received, no
      * failure. Frames received before the end may still be waiting to be read. Never blocks.
+     *
+     * @return {@code true} while the connection is open
      */
     public boolean isOpen() {
-        return state.isOpen();
+        return connection.isOpen();
     }
 
     /** {@return the subprotocol the server chose, or the empty string if none} */
     public String subprotocol() {
-        return webSocket.getSubprotocol();
+        return connection.subprotocol();
     }
 
     /** {@return the URI this socket connected to, without user-info (credentials are never kept here)} */
     public URI uri() {
-        return uri;
+        return connection.uri();
     }
 
     /**
@@ -671,7 +586,7 @@ public final class FrameSocket implements AutoCloseable {
      */
     @Override
     public void close() {
-        closeWith(new CloseStatus(CloseStatus.NORMAL_CLOSURE, ""));
+        connection.close(new CloseStatus(CloseStatus.NORMAL_CLOSURE, ""));
     }
 
     /**
@@ -689,41 +604,7 @@ public final class FrameSocket implements AutoCloseable {
      */
     public void close(int code, String reason) {
         CloseCodes.requireSendable(code, reason);
-        closeWith(new CloseStatus(code, reason));
-    }
-
-    private void closeWith(CloseStatus status) {
-        if (state.advance(Phase.OPEN, Phase.CLOSING) == null) {
-            return; // close() has run, or is running on another thread
-        }
-        // What ends the connection if the peer's Close does not: the timeout, unless the wait for
-        // it is interrupted first (then the abort says so, not that the peer failed to answer).
-        Ending abandoned = Ending.closeTimedOut(closeTimeout);
-        try {
-            queue.discardAll();
-            try {
-                // Not waiting for the write here: a peer that stopped reading must not make
-                // close() wait longer than closeTimeout, which bounds the whole handshake.
-                sender.startClose(status);
-            } catch (IOException closingAlready) {
-                // A Close went out before, or the connection ended: only the wait is left.
-            }
-            state.ended().get(Checks.toNanosSaturated(closeTimeout), TimeUnit.NANOSECONDS);
-            abandoned = null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            abandoned = Ending.closeInterrupted();
-        } catch (TimeoutException | ExecutionException e) {
-            // The peer did not answer in time: abort below.
-        } finally {
-            // Once the connection has ended the JDK closes TCP itself, after writing its answer to
-            // the peer's Close if it owes one; aborting then could cut that answer off.
-            if (abandoned != null) {
-                abortWith(abandoned);
-            }
-            state.advance(Phase.CLOSING, Phase.CLOSED);
-            reader.dropHeldParts();
-        }
+        connection.close(new CloseStatus(code, reason));
     }
 
     /**
@@ -732,33 +613,28 @@ public final class FrameSocket implements AutoCloseable {
      * peer's Close had not arrived, {@link #closeStatus()} reads 1006. Never blocks.
      */
     public void abort() {
-        abortWith(Ending.localAbort("This side aborted the connection", null));
-    }
-
-    private void abortWith(Ending how) {
-        inbound.finish(how);
-        webSocket.abort();
+        connection.abort();
     }
 
     /** The most received parts held at once so far; for tests of the flow control. */
     int maxQueuedPartsSeen() {
-        return queue.highWater();
+        return connection.queuedPartsPeak();
     }
 
     /** The received parts waiting in the queue now; for tests. */
     int queuedParts() {
-        return queue.held();
+        return connection.queuedParts();
     }
 
     /** The parts of an unfinished message a {@code readMessage} holds; for tests (waits for the read lock). */
     int heldParts() {
-        return reader.heldParts();
+        return connection.reader().heldParts();
     }
 
     /** {@return the socket's log tag, URI and state}, for example {@code FrameSocket[fw-3f2a9c1e ws://host/echo, open]} */
     @Override
     public String toString() {
-        return "FrameSocket[" + tag + " " + uri
+        return "FrameSocket[" + connection.tag() + " " + connection.uri()
                 + (isOpen() ? ", open" : ", " + closeStatus().map(String::valueOf).orElse("closing")) + "]";
     }
 
@@ -795,31 +671,21 @@ public final class FrameSocket implements AutoCloseable {
      */
     public static final class Builder {
 
-        /** Header names the JDK sets itself and refuses from callers (case-insensitive). */
-        private static final Set<String> FORBIDDEN_HEADERS = forbiddenHeaders();
-
-        private static Set<String> forbiddenHeaders() {
-            Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-            names.addAll(List.of("Connection", "Content-Length", "Expect", "Host", "Upgrade",
-                    "Sec-WebSocket-Accept", "Sec-WebSocket-Extensions", "Sec-WebSocket-Key",
-                    "Sec-WebSocket-Protocol", "Sec-WebSocket-Version"));
-            return Collections.unmodifiableSet(names);
-        }
-
         private final List<Map.Entry<String, String>> headers = new ArrayList<>();
-        private List<String> subprotocols = List.of();
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration readTimeout;
-        private Duration sendTimeout;
-        private Duration closeTimeout = Duration.ofSeconds(5);
-        private boolean pongAutoConsume = true;
-        private boolean deliverPings;
-        private int maxMessageSize = 16 << 20;
-        private int maxQueuedParts = 64;
-        private HttpClient httpClient;
-        private Duration keepAliveInterval;
-        private Duration keepAliveTimeout;
-        private Duration readSpin = Duration.ZERO;
+        // The defaults are those of Settings.DEFAULTS, so that connect(uri) and a new builder agree.
+        private List<String> subprotocols = Settings.DEFAULTS.subprotocols();
+        private Duration connectTimeout = Settings.DEFAULTS.connectTimeout();
+        private Duration readTimeout = Settings.DEFAULTS.readTimeout();
+        private Duration sendTimeout = Settings.DEFAULTS.sendTimeout();
+        private Duration closeTimeout = Settings.DEFAULTS.closeTimeout();
+        private boolean pongAutoConsume = Settings.DEFAULTS.pongAutoConsume();
+        private boolean deliverPings = Settings.DEFAULTS.deliverPings();
+        private int maxMessageSize = Settings.DEFAULTS.maxMessageSize();
+        private int maxQueuedParts = Settings.DEFAULTS.maxQueuedParts();
+        private HttpClient httpClient = Settings.DEFAULTS.httpClient();
+        private Duration keepAliveInterval = Settings.DEFAULTS.keepAliveInterval();
+        private Duration keepAliveTimeout = Settings.DEFAULTS.keepAliveTimeout();
+        private Duration readSpin = Settings.DEFAULTS.readSpin();
 
         private Builder() {
         }
@@ -835,18 +701,7 @@ public final class FrameSocket implements AutoCloseable {
          * @throws NullPointerException     if an argument is {@code null}
          */
         public Builder header(String name, String value) {
-            Checks.requireNonNull(name, "header name");
-            Checks.requireNonNull(value, "header value");
-            Checks.requireArgument(isToken(name), "Invalid header name: \"%s\"", escape(name));
-            Checks.requireArgument(!FORBIDDEN_HEADERS.contains(name),
-                    "Header \"%s\" is set by the WebSocket handshake itself and cannot be set by callers", name);
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                Checks.requireArgument((c >= 0x20 && c != 0x7F && c <= 0xFF) || c == '\t',
-                        "Invalid character U+%04X at index %d in the value of header \"%s\": \"%s\"",
-                        (int) c, i, name, escape(value));
-            }
-            headers.add(new AbstractMap.SimpleImmutableEntry<>(name, value));
+            headers.add(HeaderRules.header(name, value));
             return this;
         }
 
@@ -860,15 +715,7 @@ public final class FrameSocket implements AutoCloseable {
          * @throws NullPointerException     if the array or an element is {@code null}
          */
         public Builder subprotocols(String... subprotocols) {
-            Checks.requireNonNull(subprotocols, "subprotocols");
-            List<String> list = new ArrayList<>();
-            for (String p : subprotocols) {
-                Checks.requireNonNull(p, "subprotocol");
-                Checks.requireArgument(isToken(p), "Invalid subprotocol: \"%s\"", escape(p));
-                Checks.requireArgument(!list.contains(p), "Duplicate subprotocol: \"%s\"", p);
-                list.add(p);
-            }
-            this.subprotocols = List.copyOf(list);
+            this.subprotocols = HeaderRules.subprotocols(subprotocols);
             return this;
         }
 
@@ -1056,10 +903,7 @@ public final class FrameSocket implements AutoCloseable {
          * @throws NullPointerException     if {@code spin} is {@code null}
          */
         public Builder readSpin(Duration spin) {
-            Checks.requireNonNull(spin, "readSpin");
-            Checks.requireArgument(!spin.isNegative(), "Expected a zero or positive duration for readSpin: %s",
-                    Durations.format(spin));
-            this.readSpin = spin;
+            this.readSpin = Checks.requireNonNegative(spin, "readSpin");
             return this;
         }
 
@@ -1084,7 +928,7 @@ public final class FrameSocket implements AutoCloseable {
          * @throws IOException              for any other I/O failure
          */
         public FrameSocket connect(URI uri) throws IOException {
-            return new FrameSocket(this, Checks.requireWebSocketUri(uri));
+            return open(settings(), uri);
         }
 
         /**
@@ -1098,56 +942,14 @@ public final class FrameSocket implements AutoCloseable {
          * @throws NullPointerException     if {@code uri} is {@code null}
          */
         public Reconnector reconnector(URI uri) {
-            return new Reconnector(copy(), uri);
+            return new Reconnector(settings(), uri);
         }
 
-        /** {@return a builder with this one's settings that changes to either do not reach} */
-        Builder copy() {
-            Builder copy = new Builder();
-            copy.headers.addAll(headers);
-            copy.subprotocols = subprotocols;
-            copy.connectTimeout = connectTimeout;
-            copy.readTimeout = readTimeout;
-            copy.sendTimeout = sendTimeout;
-            copy.closeTimeout = closeTimeout;
-            copy.pongAutoConsume = pongAutoConsume;
-            copy.deliverPings = deliverPings;
-            copy.maxMessageSize = maxMessageSize;
-            copy.maxQueuedParts = maxQueuedParts;
-            copy.httpClient = httpClient;
-            copy.keepAliveInterval = keepAliveInterval;
-            copy.keepAliveTimeout = keepAliveTimeout;
-            copy.readSpin = readSpin;
-            return copy;
-        }
-
-        private static boolean isToken(String s) {
-            if (s.isEmpty()) {
-                return false;
-            }
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                boolean tchar = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-                        || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-                if (!tchar) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        /** Shows control characters in messages instead of printing them raw. */
-        private static String escape(String s) {
-            StringBuilder out = new StringBuilder();
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c < 0x20 || c == 0x7F) {
-                    out.append(String.format("\\u%04X", (int) c));
-                } else {
-                    out.append(c);
-                }
-            }
-            return out.toString();
+        /** {@return these settings as they are now, as a value that later changes to this builder do not reach} */
+        Settings settings() {
+            return new Settings(headers, subprotocols, connectTimeout, readTimeout, sendTimeout, closeTimeout,
+                    pongAutoConsume, deliverPings, maxMessageSize, maxQueuedParts, httpClient, keepAliveInterval,
+                    keepAliveTimeout, readSpin);
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.framewire;
 
 import dev.framewire.internal.Checks;
+import dev.framewire.internal.connection.Settings;
+import dev.framewire.internal.handshake.Uris;
 import dev.framewire.internal.reconnect.Backoff;
 import dev.framewire.internal.reconnect.RetryClock;
 import dev.framewire.internal.reconnect.RetryLoop;
@@ -69,7 +71,7 @@ public final class Reconnector {
 
     private static final Backoff DEFAULT_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
 
-    private final FrameSocket.Builder settings; // a copy no one else holds: never changed
+    private final Settings settings; // the builder's, frozen when it made this reconnector
     private final URI uri;
     private final ReentrantLock connecting = new ReentrantLock(); // guards reconnection
     private final RetryLoop<FrameSocket> reconnection;
@@ -77,15 +79,15 @@ public final class Reconnector {
     private volatile int maxAttempts;     // 0: no limit
     private volatile Duration resetAfter; // null: the backoff's max
 
-    /** For {@link FrameSocket.Builder#reconnector(URI)}, which hands over a copy of itself. */
-    Reconnector(FrameSocket.Builder settings, URI uri) {
+    /** For {@link FrameSocket.Builder#reconnector(URI)}, which hands over its settings. */
+    Reconnector(Settings settings, URI uri) {
         this(settings, uri, RetryClock.SYSTEM, Backoff.Jitter.FULL);
     }
 
     /** With a clock and jitter of a test's own, so that no test sleeps through a real backoff. */
-    Reconnector(FrameSocket.Builder settings, URI uri, RetryClock clock, Backoff.Jitter jitter) {
+    Reconnector(Settings settings, URI uri, RetryClock clock, Backoff.Jitter jitter) {
         this.settings = settings;
-        this.uri = Checks.requireWebSocketUri(uri);
+        this.uri = Uris.requireWebSocketUri(uri);
         this.reconnection = new RetryLoop<>(clock, jitter, FrameSocket::closeStatus);
     }
 
@@ -162,7 +164,7 @@ public final class Reconnector {
             throw new InterruptedIOException("Interrupted while another thread was connecting to " + uri);
         }
         try {
-            return reconnection.connect(() -> settings.connect(uri),
+            return reconnection.connect(() -> FrameSocket.open(settings, uri),
                     new RetryLoop.Settings(backoff, maxAttempts, resetAfter), uri);
         } finally {
             connecting.unlock();

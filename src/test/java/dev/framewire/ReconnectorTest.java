@@ -9,11 +9,13 @@ import static dev.framewire.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.framewire.internal.connection.Settings;
 import dev.framewire.internal.reconnect.FakeRetryClock;
 import dev.framewire.internal.reconnect.RetryClock;
 import dev.framewire.testing.ScriptedConnection;
@@ -23,6 +25,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -76,7 +79,7 @@ class ReconnectorTest {
     }
 
     private Reconnector reconnector(FrameSocket.Builder settings, URI uri) {
-        return new Reconnector(settings.readTimeout(Duration.ofSeconds(10)), uri, clock, ceiling -> ceiling);
+        return new Reconnector(settings.readTimeout(Duration.ofSeconds(10)).settings(), uri, clock, ceiling -> ceiling);
     }
 
     private Reconnector reconnector(URI uri) {
@@ -281,7 +284,7 @@ class ReconnectorTest {
                 RetryClock.SYSTEM.sleep(nanos);
             }
         };
-        Reconnector r = new Reconnector(FrameSocket.newBuilder(), nobody, realButWatched, ceiling -> ceiling)
+        Reconnector r = new Reconnector(FrameSocket.newBuilder().settings(), nobody, realButWatched, ceiling -> ceiling)
                 .backoff(Duration.ofHours(1), Duration.ofHours(1));
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
@@ -327,40 +330,44 @@ class ReconnectorTest {
     }
 
     /**
-     * {@code Builder.copy()} names every field. A field added to the builder fails this test until
-     * it is copied too (and added here).
+     * The builder's settings are one immutable value: every field of the builder is a component of
+     * {@code Settings} (which the builder makes with the canonical constructor, so a setting
+     * forgotten there does not compile), each carries the value set, and later changes to the
+     * builder do not reach a value made before them, which the {@link Reconnector} holds.
      */
     @Test
-    void builderCopyCoversEveryField() throws Exception {
+    void theBuildersSettingsAreOneValueThatLaterChangesDoNotReach() throws Exception {
         List<String> fields = new ArrayList<>();
         for (Field f : FrameSocket.Builder.class.getDeclaredFields()) {
             if (!Modifier.isStatic(f.getModifiers())) {
                 fields.add(f.getName());
             }
         }
-        assertEquals(List.of("headers", "subprotocols", "connectTimeout", "readTimeout", "sendTimeout", "closeTimeout",
-                "pongAutoConsume", "deliverPings", "maxMessageSize", "maxQueuedParts", "httpClient",
-                "keepAliveInterval", "keepAliveTimeout", "readSpin"), fields, "a new Builder field must be copied in Builder.copy()");
+        List<String> components = new ArrayList<>();
+        for (RecordComponent c : Settings.class.getRecordComponents()) {
+            components.add(c.getName());
+        }
+        assertEquals(components, fields, "a builder field without a Settings component would be lost");
 
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         FrameSocket.Builder original = FrameSocket.newBuilder()
                 .header("A", "b").subprotocols("x").connectTimeout(Duration.ofSeconds(1))
                 .readTimeout(Duration.ofSeconds(2)).sendTimeout(Duration.ofSeconds(3)).closeTimeout(Duration.ofSeconds(4))
                 .pongAutoConsume(false).deliverPings(true).maxMessageSize(5).maxQueuedParts(6)
-                .httpClient(java.net.http.HttpClient.newHttpClient()).keepAlive(Duration.ofSeconds(7), Duration.ofSeconds(8))
+                .httpClient(client).keepAlive(Duration.ofSeconds(7), Duration.ofSeconds(8))
                 .readSpin(Duration.ofMillis(9));
-        FrameSocket.Builder copy = original.copy();
-        FrameSocket.Builder fresh = FrameSocket.newBuilder();
-        for (Field f : FrameSocket.Builder.class.getDeclaredFields()) {
-            if (!Modifier.isStatic(f.getModifiers())) {
-                f.setAccessible(true);
-                assertEquals(f.get(original), f.get(copy), f.getName());
-                assertFalse(f.get(fresh) != null && f.get(fresh).equals(f.get(original)), f.getName() + " was not set by this test");
-            }
+        Settings settings = original.settings();
+        assertEquals(new Settings(List.of(Map.entry("A", "b")), List.of("x"), Duration.ofSeconds(1), Duration.ofSeconds(2),
+                Duration.ofSeconds(3), Duration.ofSeconds(4), false, true, 5, 6, client, Duration.ofSeconds(7),
+                Duration.ofSeconds(8), Duration.ofMillis(9)), settings);
+        for (RecordComponent c : Settings.class.getRecordComponents()) {
+            assertNotEquals(c.getAccessor().invoke(Settings.DEFAULTS), c.getAccessor().invoke(settings),
+                    c.getName() + " was not set by this test");
         }
-        original.header("C", "d");
-        Field headers = FrameSocket.Builder.class.getDeclaredField("headers");
-        headers.setAccessible(true);
-        assertEquals(1, ((List<?>) headers.get(copy)).size(), "the copy has a list of its own");
+        assertEquals(Settings.DEFAULTS, FrameSocket.newBuilder().settings(), "a new builder has the defaults");
+        original.header("C", "d").subprotocols("y");
+        assertEquals(List.of(Map.entry("A", "b")), settings.headers(), "the value has lists of its own");
+        assertEquals(List.of("x"), settings.subprotocols());
     }
 
     @Test

@@ -1,10 +1,9 @@
 package dev.framewire.internal;
 
-import dev.framewire.internal.handshake.Uris;
 
-import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -40,7 +39,7 @@ public final class Checks {
     }
 
     /**
-     * {@return {@code value}}, refusing {@code null} and negative durations: zero is a poll.
+     * {@return {@code value}}, refusing {@code null} and negative durations (zero is a read's poll).
      *
      * @throws NullPointerException     if {@code value} is {@code null}
      * @throws IllegalArgumentException if {@code value} is negative
@@ -48,7 +47,7 @@ public final class Checks {
     public static Duration requireNonNegative(Duration value, String name) {
         requireNonNull(value, name);
         if (value.isNegative()) {
-            throw new IllegalArgumentException("Expected a duration of zero (a poll) or more for " + name + ": "
+            throw new IllegalArgumentException("Expected zero or a positive duration for " + name + ": "
                     + Durations.format(value));
         }
         return value;
@@ -78,19 +77,28 @@ public final class Checks {
     }
 
     /**
-     * {@return {@code uri}}, refusing anything but an absolute {@code ws://} or {@code wss://} URI
-     * with a host and without a fragment.
+     * {@return the UTF-8 bytes of a Ping's or Pong's payload}, refusing an unpaired surrogate and
+     * more than 125 bytes
      *
-     * @throws NullPointerException     if {@code uri} is {@code null}
-     * @throws IllegalArgumentException if {@code uri} is not such a URI
+     * @param what "Ping" or "Pong", for the message
      */
-    public static URI requireWebSocketUri(URI uri) {
-        requireNonNull(uri, "uri");
-        URI shown = Uris.withoutUserInfo(uri); // never a password in a message
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        requireArgument(scheme.equals("ws") || scheme.equals("wss"), "Expected a ws:// or wss:// URI: %s", shown);
-        requireArgument(uri.getHost() != null, "Expected a URI with a host: %s", shown);
-        requireArgument(uri.getRawFragment() == null, "Expected a URI without a fragment: %s", shown);
-        return uri;
+    public static ByteBuffer controlPayload(CharSequence payload, String what) {
+        requireNonNull(payload, "payload");
+        int unpaired = Utf8.firstUnpairedSurrogate(payload, false);
+        requireArgument(unpaired == Utf8.NONE, "%s payload has an unpaired surrogate at index %d", what, unpaired);
+        long length = Utf8.encodedLength(payload);
+        requireArgument(length <= 125, "%s payload is %d UTF-8 bytes, at most 125 allowed", what, length);
+        return ByteBuffer.wrap(payload.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * {@return {@code payload}}, refusing more than 125 remaining bytes for a Ping or Pong
+     *
+     * @param what "Ping" or "Pong", for the message
+     */
+    public static ByteBuffer controlPayload(ByteBuffer payload, String what) {
+        requireNonNull(payload, "payload");
+        requireArgument(payload.remaining() <= 125, "%s payload is %d bytes, at most 125 allowed", what, payload.remaining());
+        return payload;
     }
 }

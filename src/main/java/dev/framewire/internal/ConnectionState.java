@@ -25,21 +25,21 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ConnectionState {
 
     /**
-     * What this side has done to end the connection. The order is the order of a life: a phase
-     * only ever moves to a later one, and may skip some.
+     * What this side does with what arrives, as it ends the connection. The order is the order of
+     * a life: a phase only ever moves to a later one, and may skip some. Whether a Close was sent
+     * is not a phase: it is the one Close this side sent ({@link #claimClose}), which any phase may
+     * have (after {@code sendClose} the phase stays {@code OPEN}: the peer's frames are still read
+     * until its Close).
      *
      * <pre>
-     *   OPEN ──sendClose──▶ CLOSE_SENT
-     *   OPEN, CLOSE_SENT ──a message too large──▶ DRAINING
-     *   OPEN, CLOSE_SENT, DRAINING ──close() starts──▶ CLOSING
+     *   OPEN ──a message too large──▶ DRAINING
+     *   OPEN, DRAINING ──close() starts──▶ CLOSING
      *   CLOSING ──close() returns──▶ CLOSED
      * </pre>
      */
     public enum Phase {
-        /** Nothing done yet: data flows both ways. */
+        /** Nothing done yet: data is read, whether or not a Close was sent. */
         OPEN,
-        /** A Close went out ({@code sendClose}); the peer's frames are still read until its Close. */
-        CLOSE_SENT,
         /** A message was too large: Close 1008 went out, data is dropped, the peer's Close still comes through. */
         DRAINING,
         /** {@code close()} is running: unread data is dropped while it waits for the peer's Close. */

@@ -2,16 +2,13 @@ package dev.framewire.internal;
 
 import dev.framewire.CloseStatus;
 import dev.framewire.ConnectionClosedException;
-import dev.framewire.internal.receive.Inbound;
-import dev.framewire.internal.receive.MessageAssembler;
-import dev.framewire.internal.receive.ReadResults;
 
 import java.time.Duration;
 
 /**
  * How a connection ended: the status, a sentence for the exception message, the failure behind
- * it (if any), and whether this side started the end. It is also the last item of the receive
- * queue: a reader that reaches it has read everything that arrived before the end.
+ * it (if any), and whether this side started the end.
+ * The receive queue carries it behind its last part ({@code receive.EndOfInput}).
  *
  * <p>A fresh {@link ConnectionClosedException} is built for every throw so each carries the stack
  * of the call that saw the end.
@@ -21,7 +18,7 @@ import java.time.Duration;
  * @param cause   the failure behind it, or {@code null}
  * @param local   whether this side started the end
  */
-public record Ending(CloseStatus status, String message, Throwable cause, boolean local) implements Inbound {
+public record Ending(CloseStatus status, String message, Throwable cause, boolean local) {
 
     /** {@return an ending without a Close frame from the peer (1006) that this side caused: an abort} */
     public static Ending localAbort(String message, Throwable cause) {
@@ -56,30 +53,5 @@ public record Ending(CloseStatus status, String message, Throwable cause, boolea
     /** {@return an exception to throw for this ending} */
     public ConnectionClosedException toException() {
         return new ConnectionClosedException(status, message, cause, local);
-    }
-
-    @Override
-    public <F> F toFrame(ReadResults<F, ?> results) throws ConnectionClosedException {
-        throw toException();
-    }
-
-    @Override
-    public void addTo(MessageAssembler message) throws ConnectionClosedException {
-        throw toException();
-    }
-
-    @Override
-    public byte[] streamBytes() throws ConnectionClosedException {
-        throw toException();
-    }
-
-    @Override
-    public boolean isEnd() {
-        return true;
-    }
-
-    @Override
-    public boolean keepWhenDiscarding() {
-        return true;
     }
 }

@@ -42,13 +42,10 @@ class ConnectionStateTest {
 
     @Test
     void theMovesTheCodeMakesAreAllowedFromEveryPhaseTheDiagramNames() {
-        // OPEN ──sendClose──▶ CLOSE_SENT
-        assertEquals(Phase.OPEN, at(Phase.OPEN).advance(Phase.OPEN, Phase.CLOSE_SENT));
-        // OPEN, CLOSE_SENT ──a message too large──▶ DRAINING
+        // OPEN ──a message too large──▶ DRAINING
         assertEquals(Phase.OPEN, at(Phase.OPEN).advance(Phase.OPEN, Phase.DRAINING));
-        assertEquals(Phase.CLOSE_SENT, at(Phase.CLOSE_SENT).advance(Phase.OPEN, Phase.DRAINING));
-        // OPEN, CLOSE_SENT, DRAINING ──close() starts──▶ CLOSING
-        for (Phase from : List.of(Phase.OPEN, Phase.CLOSE_SENT, Phase.DRAINING)) {
+        // OPEN, DRAINING ──close() starts──▶ CLOSING
+        for (Phase from : List.of(Phase.OPEN, Phase.DRAINING)) {
             assertEquals(from, at(from).advance(Phase.OPEN, Phase.CLOSING));
         }
         // CLOSING ──close() returns──▶ CLOSED
@@ -80,7 +77,7 @@ class ConnectionStateTest {
     void theRefusalsTheCodeReliesOn() {
         assertNull(at(Phase.CLOSING).advance(Phase.OPEN, Phase.CLOSING), "close() runs once");
         assertNull(at(Phase.CLOSED).advance(Phase.OPEN, Phase.CLOSING), "close() after close() does nothing");
-        assertNull(at(Phase.DRAINING).advance(Phase.OPEN, Phase.CLOSE_SENT), "never backwards");
+        assertNull(at(Phase.CLOSING).advance(Phase.OPEN, Phase.DRAINING), "never backwards");
         assertNull(at(Phase.OPEN).advance(Phase.CLOSING, Phase.CLOSED), "CLOSED only from CLOSING");
         assertNull(at(Phase.CLOSING).advance(Phase.OPEN, Phase.DRAINING), "a message too large while closing stays CLOSING");
     }
@@ -129,7 +126,7 @@ class ConnectionStateTest {
         assertFalse(claimed.isOpen(), "a Close went out");
         assertTrue(claimed.closingLocally());
 
-        for (Phase p : List.of(Phase.CLOSE_SENT, Phase.DRAINING, Phase.CLOSING, Phase.CLOSED)) {
+        for (Phase p : List.of(Phase.DRAINING, Phase.CLOSING, Phase.CLOSED)) {
             assertFalse(at(p).isOpen(), p.name());
             assertTrue(at(p).closingLocally(), p.name());
         }

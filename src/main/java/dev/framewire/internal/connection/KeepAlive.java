@@ -73,11 +73,11 @@ public final class KeepAlive implements Runnable {
     /**
      * Starts watching a connection until it ends.
      *
-     * @param state   the connection's lifecycle; watching stops when it ends
-     * @param abort   ends the connection when the peer stays silent
+     * @param state the connection's lifecycle; watching stops when it ends
+     * @param abort aborts the connection when the peer stays silent
      */
-    public static void start(Duration interval, Duration timeout, ConnectionState state, InboundListener inbound,
-                             OutboundSender sender, PingTracker pings, Consumer<Ending> abort) {
+    static void start(Duration interval, Duration timeout, ConnectionState state, InboundListener inbound,
+                      OutboundSender sender, PingTracker pings, Consumer<Ending> abort) {
         KeepAlive keepAlive = new KeepAlive(interval, timeout, System::nanoTime, inbound::lastInboundNanos,
                 inbound::demandWithheldSince, sender, pings, abort);
         // Check often enough that a silent peer is caught soon after interval + timeout.

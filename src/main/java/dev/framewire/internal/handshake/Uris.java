@@ -7,11 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Credentials in a URI ({@code ws://user:password@host/}): taken out before the URI is shown
- * anywhere (messages, {@code toString()}, the wire tap) or handed to the JDK, and turned into a
+ * The URI of a connection: what framewire accepts, and credentials in it
+ * ({@code ws://user:password@host/}), taken out before the URI is shown anywhere (messages, {@code toString()}, the wire tap) or handed to the JDK, and turned into a
  * Basic {@code Authorization} header of the upgrade request.
  */
 public final class Uris {
@@ -19,6 +20,23 @@ public final class Uris {
     private static final String AUTHORIZATION = "Authorization";
 
     private Uris() {
+    }
+
+    /**
+     * {@return {@code uri}}, refusing anything but an absolute {@code ws://} or {@code wss://} URI
+     * with a host and without a fragment.
+     *
+     * @throws NullPointerException     if {@code uri} is {@code null}
+     * @throws IllegalArgumentException if {@code uri} is not such a URI
+     */
+    public static URI requireWebSocketUri(URI uri) {
+        Checks.requireNonNull(uri, "uri");
+        URI shown = withoutUserInfo(uri); // never a password in a message
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        Checks.requireArgument(scheme.equals("ws") || scheme.equals("wss"), "Expected a ws:// or wss:// URI: %s", shown);
+        Checks.requireArgument(uri.getHost() != null, "Expected a URI with a host: %s", shown);
+        Checks.requireArgument(uri.getRawFragment() == null, "Expected a URI without a fragment: %s", shown);
+        return uri;
     }
 
     /** {@return {@code uri} without its user-info; {@code uri} itself when it has none} */

@@ -14,7 +14,7 @@ import java.io.IOException;
  * methods, never by testing types: {@code readFrame} calls {@link #toFrame}, {@code readMessage}
  * calls {@link #addTo}, and a queue that drops unread items calls {@link #discard}.
  */
-public sealed interface Inbound permits TextPart, BinaryPart, ControlFrame, Ending, WakeUp {
+public sealed interface Inbound permits TextPart, BinaryPart, ControlFrame, EndOfInput, WakeUp {
 
     /**
      * {@return this item as the frame {@code readFrame} returns}, made by {@code results}. Ends

@@ -7,7 +7,6 @@ import dev.framewire.ReadTimeoutException;
 import dev.framewire.internal.Checks;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.Durations;
-import dev.framewire.internal.send.OutboundSender;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -15,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Blocking reads on top of the receive queue: the mirror of {@link OutboundSender}. It owns the
@@ -49,23 +49,25 @@ public final class InboundReader<F, M> {
     // The id of a stream closed from another thread while a reader was inside, or NO_STREAM: the
     // reader inside (or the next one) abandons it. Set without the lock so that close() never waits.
     private final AtomicLong abandonRequest = new AtomicLong(NO_STREAM);
-    private final OutboundSender sender;      // sends Close 1008 for a message too large
+    private final Consumer<CloseStatus> refuseData; // the connection's: for a message too large
 
     /**
      * Creates a reader.
      *
      * @param queue          where received items wait
      * @param state          the connection's lifecycle
-     * @param sender         sends the Close for a message too large
+     * @param refuseData     refuses all data from now on and closes with the status given, for a
+     *                       message too large (the connection's {@code refuseData})
      * @param results        makes the public frames and messages
      * @param readTimeout    the timeout of reads called without one, or {@code null} for none
      * @param maxMessageSize the largest message {@code readMessage} accepts, in bytes
      */
-    public InboundReader(ReceiveQueue queue, ConnectionState state, OutboundSender sender, ReadResults<F, M> results,
+    public InboundReader(ReceiveQueue queue, ConnectionState state, Consumer<CloseStatus> refuseData,
+                         ReadResults<F, M> results,
                          Duration readTimeout, long maxMessageSize) {
         this.queue = queue;
         this.state = state;
-        this.sender = sender;
+        this.refuseData = refuseData;
         this.results = results;
         this.readTimeout = readTimeout;
         this.assembler = new MessageAssembler(maxMessageSize);
@@ -239,13 +241,7 @@ public final class InboundReader<F, M> {
      * JDK will not send 1009) so the peer's answering Close can still arrive.
      */
     private void refuseRestOfMessage(MessageTooLargeException tooLarge) {
-        state.advance(ConnectionState.Phase.OPEN, ConnectionState.Phase.DRAINING);
-        queue.discardAll();
-        try {
-            sender.startClose(new CloseStatus(CloseStatus.POLICY_VIOLATION, "Message exceeds " + tooLarge.limit() + " bytes"));
-        } catch (IOException alreadyClosing) {
-            // Ending anyway: the caller learns about the size, which is what matters here.
-        }
+        refuseData.accept(new CloseStatus(CloseStatus.POLICY_VIOLATION, "Message exceeds " + tooLarge.limit() + " bytes"));
     }
 
     /**

@@ -26,7 +26,7 @@ import java.util.function.BooleanSupplier;
  * the reader's, not the peer's. It costs the frame path one comparison per part, and a volatile
  * write (with a clock read) each time the queue fills.
  *
- * <p>The end of the connection ({@link Ending}) is a marker behind the last part, so readers get
+ * <p>The end of the connection ({@link EndOfInput}) is a marker behind the last part, so readers get
  * every part that arrived before it, in order. The marker is sticky: a reader that takes it puts
  * it back, so every later or concurrent reader sees the end too.
  *
@@ -169,7 +169,7 @@ public final class ReceiveQueue {
 
     /** Puts the end marker behind the parts already queued; wakes every waiting reader. */
     void end(Ending how) {
-        items.offer(how);
+        items.offer(new EndOfInput(how));
         endOffered = true;
     }
 
@@ -187,7 +187,7 @@ public final class ReceiveQueue {
      * Takes the next item.
      *
      * @param timeoutNanos how long to wait; negative waits without limit
-     * @return a part, a control frame, the {@link Ending} (which stays for the next reader) or
+     * @return a part, a control frame, the {@link EndOfInput} (which stays for the next reader) or
      * the {@link WakeUp} marker; {@code null} if the time ran out
      * @throws InterruptedException if the thread is interrupted while waiting
      */

@@ -14,7 +14,7 @@ import java.util.Objects;
  * <p>Thread-safe: writes from several threads are serialized (the bytes of one call stay
  * together), though a stream is normally written by one thread.
  */
-public final class BinarySendStream extends OutputStream {
+public final class BinarySendStream extends OutputStream implements SendStream {
 
     /** The size of a non-final frame made from buffered writes. */
     static final int FRAGMENT_BYTES = 64 * 1024;

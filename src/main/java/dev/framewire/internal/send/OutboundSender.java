@@ -56,18 +56,16 @@ import java.util.function.Consumer;
  */
 public final class OutboundSender {
 
-    private static final String CLOSE = "Close"; // what a Close is called in messages, and how failure() tells it apart
-
     private final WebSocket webSocket;
     private final ConnectionState state;
     private final Duration sendTimeout; // null: no deadline
-    private final Consumer<Ending> abort;
+    private final Consumer<Ending> abort; // the connection's abort
     private final ConnectionLog tap;
     private final Semaphore dataSlot = new Semaphore(1);
     private final Semaphore controlSlot = new Semaphore(1);
     private Opcode messageInProgress; // guarded by dataSlot: touched only by the sender holding it
     private char heldHighSurrogate;   // 0 when none; guarded by dataSlot
-    private Object openStream;        // the open send stream (its toString names it), or null; guarded by dataSlot
+    private SendStream openStream;    // the open send stream, or null; guarded by dataSlot
     private final MessageTurn turn = new MessageTurn();
 
     /**
@@ -76,7 +74,7 @@ public final class OutboundSender {
      * @param webSocket      the JDK WebSocket
      * @param state          the connection's lifecycle; sends after the end are refused
      * @param sendTimeout    how long a send may take, or {@code null} for no limit
-     * @param abort          ends the connection when a send times out or fails
+     * @param abort          aborts the connection when a send times out or fails
      * @param tap            the connection's log
      */
     public OutboundSender(WebSocket webSocket, ConnectionState state, Duration sendTimeout, Consumer<Ending> abort,
@@ -103,16 +101,16 @@ public final class OutboundSender {
     /**
      * Sends a text frame for an open send stream (see {@link #openStream}).
      *
-     * @param stream     the stream's owner token
+     * @param stream     the open stream whose frame this is
      * @param handedOver run once the JDK has the frame: from then on it goes out whatever this throws
      */
-    public void streamText(Object stream, CharSequence text, boolean last, Runnable handedOver) throws IOException {
+    public void streamText(SendStream stream, CharSequence text, boolean last, Runnable handedOver) throws IOException {
         sendText(text, last, false, stream, handedOver);
     }
 
-    private void sendText(CharSequence text, boolean last, boolean wholeMessage, Object stream, Runnable handedOver)
+    private void sendText(CharSequence text, boolean last, boolean wholeMessage, SendStream stream, Runnable handedOver)
             throws IOException {
-        sendData("text frame", text.length(), stream, () -> {
+        sendData(SentFrame.TEXT_FRAME, text.length(), stream, () -> {
             requireFragmentOf(Opcode.TEXT, wholeMessage, stream);
             CharSequence payload = withHeldSurrogate(text, last, wholeMessage);
             tap.sentText(messageInProgress == null ? Opcode.TEXT : Opcode.CONTINUATION, last, payload);
@@ -169,17 +167,17 @@ public final class OutboundSender {
     /**
      * Sends a binary frame for an open send stream (see {@link #openStream}).
      *
-     * @param stream     the stream's owner token
+     * @param stream     the open stream whose frame this is
      * @param handedOver run once the JDK has the frame: from then on it goes out whatever this throws
      */
-    public void streamBinary(Object stream, ByteBuffer data, boolean last, Runnable handedOver) throws IOException {
+    public void streamBinary(SendStream stream, ByteBuffer data, boolean last, Runnable handedOver) throws IOException {
         sendBinary(data, last, false, stream, handedOver);
     }
 
-    private void sendBinary(ByteBuffer data, boolean last, boolean wholeMessage, Object stream, Runnable handedOver)
+    private void sendBinary(ByteBuffer data, boolean last, boolean wholeMessage, SendStream stream, Runnable handedOver)
             throws IOException {
         ByteBuffer view = forJdk(data);
-        sendData("binary frame", view.remaining(), stream, () -> {
+        sendData(SentFrame.BINARY_FRAME, view.remaining(), stream, () -> {
             requireFragmentOf(Opcode.BINARY, wholeMessage, stream);
             tap.sent(messageInProgress == null ? Opcode.BINARY : Opcode.CONTINUATION, last, view);
             messageIs(last ? null : Opcode.BINARY, stream);
@@ -195,7 +193,7 @@ public final class OutboundSender {
      * who owns it: a stream's frames may come from any thread, a {@code sendFrame} message's
      * only from the thread that started it. Runs in the data slot, just before the JDK call.
      */
-    private void messageIs(Opcode unfinished, Object stream) {
+    private void messageIs(Opcode unfinished, SendStream stream) {
         messageInProgress = unfinished;
         if (unfinished == null) {
             openStream = null;
@@ -210,7 +208,7 @@ public final class OutboundSender {
      * unfinished message and the data slot is free, both within one send timeout, then starts and
      * awaits the send.
      */
-    private void sendData(String what, int length, Object stream, SendStart send) throws IOException {
+    private void sendData(SentFrame what, int length, SendStream stream, SendStart send) throws IOException {
         long deadline = deadline();
         acquireDataTurn(stream, deadline);
         sendInHeldSlot(dataSlot, what, length, send, deadline);
@@ -221,7 +219,7 @@ public final class OutboundSender {
      * message. A stream's own frames never wait for a turn: while a stream is open no
      * {@code sendFrame} message can be unfinished.
      */
-    private void acquireDataTurn(Object stream, long deadline) throws IOException {
+    private void acquireDataTurn(SendStream stream, long deadline) throws IOException {
         Thread me = Thread.currentThread();
         while (true) {
             acquire(dataSlot, deadline);
@@ -263,10 +261,10 @@ public final class OutboundSender {
      * may be data frames. Waits for the data slot like a send (so it honours the send timeout),
      * but sends nothing.
      *
-     * @param stream a token that identifies the stream, and how to name it in messages
+     * @param stream the stream, which owns the message until its last frame
      * @throws IllegalStateException if a message or another stream is unfinished
      */
-    public void openStream(Object stream) throws IOException {
+    public void openStream(SendStream stream) throws IOException {
         acquireDataTurn(null, deadline());
         try {
             requireOpen();
@@ -286,7 +284,7 @@ public final class OutboundSender {
 
     /** Sends a Ping (payload of at most 125 bytes, checked by the caller). */
     public void sendPing(ByteBuffer payload) throws IOException {
-        sendInSlot(controlSlot, "Ping", payload.remaining(), pingStart(payload));
+        sendInSlot(controlSlot, SentFrame.PING, payload.remaining(), pingStart(payload));
         consumed(payload);
     }
 
@@ -301,7 +299,7 @@ public final class OutboundSender {
     /** Sends a Pong (payload of at most 125 bytes, checked by the caller). */
     public void sendPong(ByteBuffer payload) throws IOException {
         ByteBuffer view = forJdk(payload);
-        sendInSlot(controlSlot, "Pong", view.remaining(), () -> {
+        sendInSlot(controlSlot, SentFrame.PONG, view.remaining(), () -> {
             tap.sent(Opcode.PONG, true, view);
             return webSocket.sendPong(view);
         });
@@ -333,7 +331,7 @@ public final class OutboundSender {
         } catch (InterruptedException e) {
             throw interrupted("sending a Ping (the send goes on in the background)", payload.remaining());
         } catch (ExecutionException e) {
-            throw failure("Ping", e.getCause());
+            throw failure(SentFrame.PING, e.getCause());
         } finally {
             releaseWhenDone(sent, controlSlot);
         }
@@ -366,14 +364,14 @@ public final class OutboundSender {
      * gives the slot back when the JDK is done with the send: at once if it completed while we
      * waited (the common case, no callback needed), otherwise from the JDK's completion.
      */
-    private void sendInSlot(Semaphore slot, String what, int length, SendStart send) throws IOException {
+    private void sendInSlot(Semaphore slot, SentFrame what, int length, SendStart send) throws IOException {
         long deadline = deadline();
         acquire(slot, deadline);
         sendInHeldSlot(slot, what, length, send, deadline);
     }
 
     /** {@link #sendInSlot} once the caller holds {@code slot}. */
-    private void sendInHeldSlot(Semaphore slot, String what, int length, SendStart send, long deadline)
+    private void sendInHeldSlot(Semaphore slot, SentFrame what, int length, SendStart send, long deadline)
             throws IOException {
         CompletableFuture<WebSocket> sent = startInSlot(slot, send);
         try {
@@ -410,8 +408,7 @@ public final class OutboundSender {
      */
     public void sendClose(int code, String reason) throws IOException {
         CompletableFuture<WebSocket> sent = startClose(new CloseStatus(code, reason));
-        state.advance(ConnectionState.Phase.OPEN, ConnectionState.Phase.CLOSE_SENT);
-        await(sent, CLOSE, (int) (2 + Utf8.encodedLength(reason)), deadline()); // the code's two bytes, then the reason
+        await(sent, SentFrame.CLOSE, (int) (2 + Utf8.encodedLength(reason)), deadline()); // the code's two bytes, then the reason
     }
 
     /**
@@ -441,7 +438,7 @@ public final class OutboundSender {
      * Refuses a data frame that does not fit: one from outside an open send stream, a whole
      * message inside an unfinished one, or a frame of the other type. Runs in the data slot.
      */
-    private void requireFragmentOf(Opcode type, boolean wholeMessage, Object stream) {
+    private void requireFragmentOf(Opcode type, boolean wholeMessage, SendStream stream) {
         if (openStream != null && openStream != stream) {
             throw new IllegalStateException("Cannot send while " + openStream
                     + " is open: close() it first (Ping, Pong and Close may be sent meanwhile)");
@@ -489,7 +486,7 @@ public final class OutboundSender {
      * {@link InterruptedIOException} with {@code bytesTransferred} set to {@code length}: the JDK
      * goes on sending all of it.
      */
-    private void await(CompletableFuture<WebSocket> sent, String what, int length, long deadline) throws IOException {
+    private void await(CompletableFuture<WebSocket> sent, SentFrame what, int length, long deadline) throws IOException {
         try {
             if (sendTimeout == null) {
                 sent.get();
@@ -505,7 +502,7 @@ public final class OutboundSender {
         }
     }
 
-    private IOException failure(String what, Throwable failure) {
+    private IOException failure(SentFrame what, Throwable failure) {
         Throwable cause = Completions.unwrap(failure);
         if (cause instanceof IllegalArgumentException iae) {
             throw new IllegalArgumentException(iae.getMessage(), iae);
@@ -523,7 +520,7 @@ public final class OutboundSender {
             // aborting here would cut this side's closing handshake off as 1006 blamed on the peer
             // (found by jcstress, CloseVersusSendStress). Whoever sent the Close bounds the handshake.
             // The Close's own failure is not such a refusal: it still aborts.
-            ConnectionClosedException afterClose = what.equals(CLOSE) ? null : state.sendRefusal();
+            ConnectionClosedException afterClose = what == SentFrame.CLOSE ? null : state.sendRefusal();
             if (afterClose != null) {
                 return afterClose;
             }

@@ -23,7 +23,7 @@ import java.util.Objects;
  * <p>Thread-safe: writes from several threads are serialized, though a writer is normally used
  * by one thread.
  */
-public final class TextSendWriter extends Writer {
+public final class TextSendWriter extends Writer implements SendStream {
 
     /** The size of a non-final frame made from buffered writes, in chars (at most 48 KiB of UTF-8). */
     static final int FRAGMENT_CHARS = 16 * 1024;

@@ -36,13 +36,13 @@ class ConnectionEndTest {
 
     private static final Duration NOW = Duration.ZERO;
 
-    private static ConnectionClosedException endSeenByReader(Wiring w) {
+    private static ConnectionClosedException endSeenByReader(ConnectionOnFake w) {
         return assertThrows(ConnectionClosedException.class, () -> w.reader.readFrame(NOW));
     }
 
     @Test
     void aPeerThatVanishesEndsTheConnectionAs1006NotThisSidesDoing() {
-        Wiring w = new Wiring(4, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
         PingTracker.Pending ping = w.pings.register();
         w.ws.deliverDrop(w.listener);
         assertEquals(new CloseStatus(1006, ""), w.state.ending().status());
@@ -57,7 +57,7 @@ class ConnectionEndTest {
 
     @Test
     void aDropAfterThisSideStartedClosingIsThisSidesDoing() throws IOException {
-        Wiring w = new Wiring(4, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
         w.sender.sendClose(1000, "bye");
         w.ws.deliverDrop(w.listener);
         ConnectionClosedException e = endSeenByReader(w);
@@ -68,7 +68,7 @@ class ConnectionEndTest {
 
     @Test
     void thePeersCloseIsReadOnceThenEveryReadReportsIt() {
-        Wiring w = new Wiring(4, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
         PingTracker.Pending ping = w.pings.register();
         w.ws.deliverText(w.listener, "before", true);
         w.ws.deliverClose(w.listener, 4000, "done");
@@ -86,7 +86,7 @@ class ConnectionEndTest {
 
     @Test
     void thePeersAnswerToOurCloseSaysThisSideClosed() throws IOException {
-        Wiring w = new Wiring(4, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
         w.sender.sendClose(1000, "");
         w.ws.deliverClose(w.listener, 1000, "");
         assertEquals(Opcode.CLOSE, assertRead(w).opcode());
@@ -98,7 +98,7 @@ class ConnectionEndTest {
 
     @Test
     void aFailureEndsTheConnectionWithTheJdksErrorAsCause() {
-        Wiring w = new Wiring(4, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
         PingTracker.Pending ping = w.pings.register();
         IOException reset = new IOException("Connection reset");
         w.ws.deliverError(w.listener, reset);
@@ -112,7 +112,7 @@ class ConnectionEndTest {
 
     @Test
     void aFailureWhileThisSideClosesIsThisSidesDoing() {
-        Wiring w = new Wiring(4, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
         w.state.advance(Phase.OPEN, Phase.CLOSING);
         IOException reset = new IOException("Connection reset");
         w.ws.deliverError(w.listener, reset);
@@ -130,7 +130,7 @@ class ConnectionEndTest {
 
     @Test
     void anEarlyProtocolErrorNamesTheJdksGreetingLossAndItsPage() {
-        Wiring w = new Wiring(4, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
         w.ws.deliverText(w.listener, "{\"type\":\"ti", false); // a tick cut by a lost read...
         w.ws.deliverText(w.listener, "ck\u00e9", false);          // ...2 bytes for the é: 15 bytes of data in all
         w.ws.deliverError(w.listener, protocolError("Unexpected rsv2 bit"));
@@ -145,7 +145,7 @@ class ConnectionEndTest {
 
     @Test
     void aProtocolErrorAfterTheFirstMiBOfDataIsThePeersAndGetsNoHint() {
-        Wiring w = new Wiring(4, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
         w.ws.deliverBinary(w.listener, new byte[(int) InboundListener.EARLY_FAILURE_BYTES - 1], true);
         w.ws.deliverText(w.listener, "x", true);
         w.ws.deliverError(w.listener, protocolError("Unexpected rsv2 bit"));
@@ -157,10 +157,10 @@ class ConnectionEndTest {
 
     @Test
     void anErrorWithoutAMessageNeverReadsNullAndOnlyAProtocolErrorGetsTheHint() {
-        Wiring w = new Wiring(4, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
         w.ws.deliverError(w.listener, new InternalError());
         assertEquals("The connection failed: java.lang.InternalError (no message from the JDK)", endSeenByReader(w).getMessage());
-        Wiring v = new Wiring(4, 100);
+        ConnectionOnFake v = new ConnectionOnFake(4, 100);
         v.ws.deliverError(v.listener, new ProtocolException());
         String message = endSeenByReader(v).getMessage();
         assertTrue(message.startsWith("The connection failed: java.net.ProtocolException (no message from the JDK) "), message);
@@ -169,7 +169,7 @@ class ConnectionEndTest {
 
     @Test
     void anAbortFailsTheWaitingPingsAndOnlyTheFirstEndingCounts() {
-        Wiring w = new Wiring(4, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
         PingTracker.Pending ping = w.pings.register();
         w.abort(Ending.localAbort("aborted by the test", null));
         assertTrue(ping.pong().isCompletedExceptionally());
@@ -181,7 +181,7 @@ class ConnectionEndTest {
 
     @Test
     void afterCloseReturnedReadsReportTheEndEvenWithThePeersCloseUnread() {
-        Wiring w = new Wiring(4, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
         w.ws.deliverClose(w.listener, 1000, "bye");
         w.close();
         assertEquals(Phase.CLOSED, w.state.phase());
@@ -193,7 +193,7 @@ class ConnectionEndTest {
 
     @Test
     void aReadWithATimeoutWaitsForWhatArrivesWithinIt() throws Exception {
-        Wiring w = new Wiring(4, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
         Background reader = Background.start("reader", () -> w.reader.readFrame(Duration.ofSeconds(30))).parked();
         w.ws.deliverText(w.listener, "in time", true);
         assertEquals("in time", ((Part) reader.result()).text());
@@ -201,7 +201,7 @@ class ConnectionEndTest {
 
     @Test
     void aSecondReaderWithoutATimeoutWaitsForTheFirstInsteadOfTimingOut() throws Exception {
-        Wiring w = new Wiring(4, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
         Background first = Background.start("first", () -> w.reader.readFrame(null)).parked();
         Background second = Background.start("second", () -> w.reader.readFrame(null)).parked();
         w.ws.deliverText(w.listener, "one", true);
@@ -215,7 +215,7 @@ class ConnectionEndTest {
 
     @Test
     void aReaderLeavesTheReadLockForTheNextThread() throws Exception {
-        Wiring w = new Wiring(4, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
         w.ws.deliverText(w.listener, "one", true);
         w.ws.deliverText(w.listener, "two", false);
         assertEquals("one", w.reader.readFrame(NOW).text());
@@ -225,7 +225,7 @@ class ConnectionEndTest {
         assertEquals("two", ((Part) other.result()).text(), "the held part, from another thread");
     }
 
-    private static Part assertRead(Wiring w) {
+    private static Part assertRead(ConnectionOnFake w) {
         try {
             return w.reader.readFrame(NOW);
         } catch (IOException e) {

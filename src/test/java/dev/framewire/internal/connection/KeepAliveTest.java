@@ -35,7 +35,7 @@ class KeepAliveTest {
     private final FakeWebSocket ws = new FakeWebSocket();
     private final ConnectionState state = new ConnectionState();
     private final List<Ending> aborts = new CopyOnWriteArrayList<>();
-    private final OutboundSender sender = new OutboundSender(ws, state, null, aborts::add, Wiring.TAP);
+    private final OutboundSender sender = new OutboundSender(ws, state, null, aborts::add, ConnectionOnFake.LOG);
     private final PingTracker pings = new PingTracker();
     private long now;         // the test's clock
     private long lastInbound; // when the peer was last heard from
@@ -178,8 +178,8 @@ class KeepAliveTest {
 
     @Test
     void theKeepalivesOwnPongIsConsumedByTheListenerEvenWithoutPongAutoConsume() {
-        Wiring own = new Wiring(4, false, false, 100);
-        Wiring other = new Wiring(4, false, false, 100);
+        ConnectionOnFake own = new ConnectionOnFake(4, false, false, 100);
+        ConnectionOnFake other = new ConnectionOnFake(4, false, false, 100);
         tick(keepAliveOf(own), INTERVAL);
         tick(keepAliveOf(other), INTERVAL);
         own.ws.deliverPong(own.listener, ByteBuffer.wrap(other.ws.send(0).bytes));
@@ -189,7 +189,7 @@ class KeepAliveTest {
         assertEquals(3, own.ws.outstanding(), "and is replaced by demand");
     }
 
-    private KeepAlive keepAliveOf(Wiring w) {
+    private KeepAlive keepAliveOf(ConnectionOnFake w) {
         return new KeepAlive(Duration.ofNanos(INTERVAL), Duration.ofNanos(TIMEOUT), () -> now, () -> lastInbound,
                 () -> withheldSince, w.sender, w.pings, aborts::add);
     }

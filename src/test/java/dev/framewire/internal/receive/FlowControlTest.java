@@ -13,7 +13,7 @@ import dev.framewire.ReadTimeoutException;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.ConnectionState.Phase;
 import dev.framewire.internal.Ending;
-import dev.framewire.internal.connection.Wiring;
+import dev.framewire.internal.connection.ConnectionOnFake;
 import dev.framewire.internal.receive.MessageAssemblerTest.Part;
 import dev.framewire.testing.FakeWebSocket;
 
@@ -43,7 +43,7 @@ class FlowControlTest {
 
     @Test
     void openingAsksForExactlyTheCapacity() {
-        Wiring w = new Wiring(5, 100);
+        ConnectionOnFake w = new ConnectionOnFake(5, 100);
         assertEquals(5, w.ws.requested());
         assertEquals(5, w.ws.outstanding());
         assertEquals(0, w.queue.held());
@@ -51,7 +51,7 @@ class FlowControlTest {
 
     @Test
     void aFullQueueHasNoDemandOutAndEachReadAsksForOneMore() throws Exception {
-        Wiring w = new Wiring(3, 100);
+        ConnectionOnFake w = new ConnectionOnFake(3, 100);
         for (int i = 0; i < 3; i++) {
             w.ws.deliverBinary(w.listener, new byte[] {(byte) i}, true);
         }
@@ -65,7 +65,7 @@ class FlowControlTest {
 
     @Test
     void filteredPingsAndPongsAreReplacedByDemandAtOnce() {
-        Wiring w = new Wiring(4, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
         w.ws.deliverPing(w.listener, ByteBuffer.wrap(new byte[] {1}));
         w.ws.deliverPong(w.listener, ByteBuffer.wrap(new byte[] {2}));
         w.ws.deliverPong(w.listener, w.pings.register().payload());
@@ -76,7 +76,7 @@ class FlowControlTest {
 
     @Test
     void deliveredPingsAndUnfilteredPongsAreQueuedLikeData() throws Exception {
-        Wiring w = new Wiring(4, false, true, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, false, true, 100);
         w.ws.deliverPing(w.listener, ByteBuffer.wrap(new byte[] {1}));
         w.ws.deliverPong(w.listener, ByteBuffer.wrap(new byte[] {2}));
         w.ws.deliverPong(w.listener, w.pings.register().payload()); // our own: consumed even so
@@ -89,7 +89,7 @@ class FlowControlTest {
 
     @Test
     void dataDroppedOnArrivalIsReplacedByDemand() {
-        Wiring w = new Wiring(2, 100);
+        ConnectionOnFake w = new ConnectionOnFake(2, 100);
         w.state.advance(Phase.OPEN, Phase.DRAINING);
         for (int i = 0; i < 10; i++) { // far more than the capacity: each drop asks for one more
             w.ws.deliverText(w.listener, "dropped " + i, i % 3 == 2);
@@ -101,7 +101,7 @@ class FlowControlTest {
 
     @Test
     void discardAllReplacesWhatItDropsButKeepsThePeersCloseAndTheEnd() throws Exception {
-        Wiring w = new Wiring(4, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
         w.ws.deliverText(w.listener, "a", false);
         w.ws.deliverBinary(w.listener, new byte[1], true); // (the peer breaks the rules; not our business here)
         w.ws.deliverClose(w.listener, 1000, "bye");
@@ -121,7 +121,7 @@ class FlowControlTest {
 
     @Test
     void aReaderThatTimesOutTakesNothingAndAsksForNothing() throws Exception {
-        Wiring w = new Wiring(3, 100);
+        ConnectionOnFake w = new ConnectionOnFake(3, 100);
         assertThrows(ReadTimeoutException.class, () -> w.reader.readFrame(NOW));
         assertThrows(ReadTimeoutException.class, () -> w.reader.readMessage(Duration.ofNanos(1)));
         assertEquals(3, w.ws.requested());
@@ -137,7 +137,7 @@ class FlowControlTest {
 
     @Test
     void aMessageTooLargeDrainsTheRestWithoutLosingDemand() throws Exception {
-        Wiring w = new Wiring(4, 8);
+        ConnectionOnFake w = new ConnectionOnFake(4, 8);
         w.ws.deliverBinary(w.listener, new byte[5], false);
         w.ws.deliverBinary(w.listener, new byte[5], false);
         w.ws.deliverText(w.listener, "next", true);
@@ -156,7 +156,7 @@ class FlowControlTest {
 
     @Test
     void theJdkMayDeliverInsideRequestOnTheReadersThread() throws Exception {
-        Wiring w = new Wiring(2, 100);
+        ConnectionOnFake w = new ConnectionOnFake(2, 100);
         ArrayDeque<String> backlog = new ArrayDeque<>(List.of("c", "d", "e"));
         w.ws.deliverText(w.listener, "a", true);
         w.ws.deliverText(w.listener, "b", true);
@@ -182,7 +182,7 @@ class FlowControlTest {
      */
     @Test
     void aPartThatLandsBehindTheEndIsNeverRead() throws Exception {
-        Wiring w = new Wiring(4, 100);
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
         w.ws.deliverText(w.listener, "before", true);
         Ending aborted = Ending.localAbort("aborted by the test", null);
         w.listener.finish(aborted);                       // abortWith, first half
@@ -223,7 +223,7 @@ class FlowControlTest {
         private final int capacity;
         private final boolean pongAutoConsume;
         private final boolean deliverPings;
-        private final Wiring w;
+        private final ConnectionOnFake w;
         private final List<CompletionStage<?>> loans = new ArrayList<>();
         private final List<String> log = new ArrayList<>();
         private Opcode peerMessage; // the type of the message the peer is in the middle of, or null
@@ -233,7 +233,7 @@ class FlowControlTest {
             capacity = 1 + r.nextInt(8);
             pongAutoConsume = r.nextBoolean();
             deliverPings = r.nextBoolean();
-            w = new Wiring(capacity, pongAutoConsume, deliverPings, 1 + r.nextInt(3 * InboundListener.LEND_FROM_CHARS));
+            w = new ConnectionOnFake(capacity, pongAutoConsume, deliverPings, 1 + r.nextInt(3 * InboundListener.LEND_FROM_CHARS));
         }
 
         void run() throws Exception {
@@ -395,7 +395,7 @@ class FlowControlTest {
 
     @Test
     void demandIsWithheldExactlyWhileTheQueueIsFull() throws Exception {
-        Wiring w = new Wiring(2, 100);
+        ConnectionOnFake w = new ConnectionOnFake(2, 100);
         assertEquals(0, w.queue.demandWithheldSince());
         long before = System.nanoTime();
         w.ws.deliverBinary(w.listener, new byte[] {1}, true);

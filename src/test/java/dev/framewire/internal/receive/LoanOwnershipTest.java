@@ -13,7 +13,7 @@ import dev.framewire.ReadTimeoutException;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.ConnectionState.Phase;
 import dev.framewire.internal.Ending;
-import dev.framewire.internal.connection.Wiring;
+import dev.framewire.internal.connection.ConnectionOnFake;
 import dev.framewire.testing.Background;
 
 import java.nio.CharBuffer;
@@ -36,7 +36,7 @@ class LoanOwnershipTest {
     private static final Duration NOW = Duration.ZERO;
     private static final int LONG = InboundListener.LEND_FROM_CHARS;
 
-    private final Wiring w = new Wiring(16, 16 * LONG);
+    private final ConnectionOnFake w = new ConnectionOnFake(16, 16 * LONG);
     private final List<CompletionStage<?>> loans = new ArrayList<>();
 
     /** Delivers a part long enough to be lent, and checks that it was. */
@@ -131,7 +131,7 @@ class LoanOwnershipTest {
 
     @Test
     void aMessageRefusedAsTooLargeEndsTheLoansOfTheRefusedPartAndTheHeldOnes() throws Exception {
-        Wiring small = new Wiring(16, LONG + 10);
+        ConnectionOnFake small = new ConnectionOnFake(16, LONG + 10);
         List<CompletionStage<?>> lent = new ArrayList<>();
         lent.add(small.ws.deliverText(small.listener, "a".repeat(LONG), false));
         assertThrows(ReadTimeoutException.class, () -> small.reader.readMessage(NOW));
@@ -147,7 +147,7 @@ class LoanOwnershipTest {
 
     @Test
     void aTooLargeLastPartArrivingAloneEndsItsLoan() throws Exception {
-        Wiring small = new Wiring(16, LONG);
+        ConnectionOnFake small = new ConnectionOnFake(16, LONG);
         small.ws.deliverText(small.listener, "a", false);
         assertEquals(Opcode.TEXT, small.reader.readFrame(NOW).opcode());
         CompletionStage<?> last = small.ws.deliverText(small.listener, "é".repeat(LONG), true); // 2 bytes a char
@@ -197,7 +197,7 @@ class LoanOwnershipTest {
 
     @Test
     void aLentPartCopiedByTheAssemblerEndsItsLoanThen() throws Exception {
-        Wiring big = new Wiring(4, 1 << 20);
+        ConnectionOnFake big = new ConnectionOnFake(4, 1 << 20);
         int part = MessageAssembler.KEEP_LENT_UP_TO_CHARS / 2 + 1;
         CompletionStage<?> first = big.ws.deliverText(big.listener, "a".repeat(part), false);
         assertThrows(ReadTimeoutException.class, () -> big.reader.readMessage(NOW));

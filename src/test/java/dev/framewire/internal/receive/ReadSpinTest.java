@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.Ending;
-import dev.framewire.internal.connection.Wiring;
+import dev.framewire.internal.connection.ConnectionOnFake;
 import dev.framewire.testing.FakeWebSocket;
 import dev.framewire.testing.TestThreads;
 
@@ -38,7 +38,7 @@ class ReadSpinTest {
     private final ReceiveQueue queue = new ReceiveQueue(8, state, LONG);
     private final FakeWebSocket ws = new FakeWebSocket().autoComplete(true);
     private final InboundListener listener =
-            new InboundListener(queue, state, new PingTracker(), true, false, Wiring.TAP);
+            new InboundListener(queue, state, new PingTracker(), true, false, ConnectionOnFake.LOG);
 
     ReadSpinTest() {
         listener.onOpen(ws);

@@ -13,7 +13,7 @@ import dev.framewire.SendTimeoutException;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.Durations;
 import dev.framewire.internal.Ending;
-import dev.framewire.internal.connection.Wiring;
+import dev.framewire.internal.connection.ConnectionOnFake;
 import dev.framewire.testing.Background;
 import dev.framewire.testing.FakeWebSocket;
 import dev.framewire.testing.FakeWebSocket.Kind;
@@ -44,16 +44,12 @@ class OutboundSenderTest {
 
     /** A sender whose abort only records the ending (the connection stays usable for the test). */
     private OutboundSender sender(Duration sendTimeout) {
-        return new OutboundSender(ws, state, sendTimeout, aborts::add, Wiring.TAP);
+        return new OutboundSender(ws, state, sendTimeout, aborts::add, ConnectionOnFake.LOG);
     }
 
-    /** A sender whose abort ends the connection, as {@code FrameSocket.abortWith} does. */
+    /** A sender whose abort ends the connection. */
     private OutboundSender endingSender(Duration sendTimeout) {
-        return new OutboundSender(ws, state, sendTimeout, how -> {
-            aborts.add(how);
-            state.end(how);
-            ws.abort();
-        }, Wiring.TAP);
+        return EndingSender.on(ws, state, sendTimeout, aborts);
     }
 
     @AfterEach
@@ -268,7 +264,8 @@ class OutboundSenderTest {
         ws.autoComplete(true);
         OutboundSender sender = sender(null);
         sender.sendClose(1000, "bye");
-        assertEquals(ConnectionState.Phase.CLOSE_SENT, state.phase());
+        assertEquals(ConnectionState.Phase.OPEN, state.phase(), "the peer's frames are still read");
+        assertFalse(state.isOpen(), "one truth for a Close sent: the one Close claimed");
         ConnectionClosedException text = assertThrows(ConnectionClosedException.class, () -> sender.sendText("x", true, true));
         assertTrue(text.getMessage().startsWith("A Close (" + new CloseStatus(1000, "bye") + ") was already sent"),
                 text.getMessage());
@@ -383,9 +380,9 @@ class OutboundSenderTest {
     void onlyTheStreamSendsWhileItIsOpenUntilItsLastFrame() throws Exception {
         ws.autoComplete(true);
         OutboundSender sender = sender(null);
-        Object stream = "the test's stream";
+        SendStream stream = StreamTokens.named("the test's stream");
         sender.openStream(stream);
-        IllegalStateException again = assertThrows(IllegalStateException.class, () -> sender.openStream("another stream"));
+        IllegalStateException again = assertThrows(IllegalStateException.class, () -> sender.openStream(StreamTokens.named("another stream")));
         assertEquals("Cannot open another stream while the test's stream is open: close() it first", again.getMessage());
         sender.streamBinary(stream, bytes(1), false, SendBuffer.NOTHING);
         IllegalStateException outside = assertThrows(IllegalStateException.class, () -> sender.sendText("x", true, true));
@@ -395,7 +392,7 @@ class OutboundSenderTest {
         sender.streamBinary(stream, bytes(3), true, SendBuffer.NOTHING);
         sender.sendText("after", true, true);
 
-        Object writer = "the test's writer";
+        SendStream writer = StreamTokens.named("the test's writer");
         sender.openStream(writer);
         sender.streamText(writer, "a", false, SendBuffer.NOTHING);
         IllegalStateException inWriter = assertThrows(IllegalStateException.class, () -> sender.sendText("x", false, false));
@@ -413,18 +410,18 @@ class OutboundSenderTest {
         ws.autoComplete(true);
         OutboundSender sender = sender(null);
         sender.sendText("half", false, false);
-        IllegalStateException inText = assertThrows(IllegalStateException.class, () -> sender.openStream("a stream"));
+        IllegalStateException inText = assertThrows(IllegalStateException.class, () -> sender.openStream(StreamTokens.named("a stream")));
         assertEquals("Cannot open a stream inside an unfinished text message: finish it first with sendFrame(…, true)",
                 inText.getMessage());
         sender.sendText("", true, false); // the refusal gave the data slot back: this does not block
         sender.sendBinary(bytes(1), false, false);
-        IllegalStateException inBinary = assertThrows(IllegalStateException.class, () -> sender.openStream("a stream"));
+        IllegalStateException inBinary = assertThrows(IllegalStateException.class, () -> sender.openStream(StreamTokens.named("a stream")));
         assertTrue(inBinary.getMessage().contains("inside an unfinished binary message"), inBinary.getMessage());
         sender.sendBinary(bytes(2), true, false);
-        sender.openStream("a stream");
-        sender.streamBinary("a stream", bytes(3), true, SendBuffer.NOTHING);
+        sender.openStream(StreamTokens.named("a stream"));
+        sender.streamBinary(StreamTokens.named("a stream"), bytes(3), true, SendBuffer.NOTHING);
         sender.sendClose(1000, "");
-        assertThrows(ConnectionClosedException.class, () -> sender.openStream("a late stream"));
+        assertThrows(ConnectionClosedException.class, () -> sender.openStream(StreamTokens.named("a late stream")));
     }
 
     @Test
@@ -449,7 +446,7 @@ class OutboundSenderTest {
     @Test
     void anOpenStreamsFramesWaitForEachOtherInTheDataSlot() throws Exception {
         OutboundSender sender = sender(null);
-        Object stream = "the test's stream";
+        SendStream stream = StreamTokens.named("the test's stream");
         sender.openStream(stream);
         Background first = sending("first", () -> sender.streamBinary(stream, bytes(1), false, SendBuffer.NOTHING));
         awaitSends(1);

@@ -10,7 +10,6 @@ import dev.framewire.ConnectionClosedException;
 import dev.framewire.SendTimeoutException;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.Ending;
-import dev.framewire.internal.connection.Wiring;
 import dev.framewire.testing.Background;
 import dev.framewire.testing.FakeWebSocket;
 import dev.framewire.testing.FakeWebSocket.Kind;
@@ -41,11 +40,7 @@ class SendExactnessTest {
     private final List<Ending> aborts = new CopyOnWriteArrayList<>();
 
     private OutboundSender sender(Duration sendTimeout) {
-        return new OutboundSender(ws, state, sendTimeout, how -> {
-            aborts.add(how);
-            state.end(how);
-            ws.abort();
-        }, Wiring.TAP);
+        return EndingSender.on(ws, state, sendTimeout, aborts);
     }
 
     @AfterEach
@@ -231,8 +226,8 @@ class SendExactnessTest {
         OutboundSender sender = sender(null);
         sender.sendText("half", false, false);
         Background opening = Background.start("opening", () -> {
-            sender.openStream("a stream");
-            sender.streamBinary("a stream", ByteBuffer.allocate(2), true, SendBuffer.NOTHING);
+            sender.openStream(StreamTokens.named("a stream"));
+            sender.streamBinary(StreamTokens.named("a stream"), ByteBuffer.allocate(2), true, SendBuffer.NOTHING);
             return null;
         }).parked();
         assertFalse(opening.isDone());

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.framewire.internal.ConnectionState;
-import dev.framewire.internal.connection.Wiring;
+import dev.framewire.internal.connection.ConnectionOnFake;
 import dev.framewire.testing.Background;
 import dev.framewire.testing.FakeWebSocket;
 import dev.framewire.testing.FakeWebSocket.Send;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class SendStreamsTest {
 
     private final FakeWebSocket ws = new FakeWebSocket().autoComplete(true);
-    private final OutboundSender sender = new OutboundSender(ws, new ConnectionState(), null, how -> { }, Wiring.TAP);
+    private final OutboundSender sender = new OutboundSender(ws, new ConnectionState(), null, how -> { }, ConnectionOnFake.LOG);
 
     private List<String> sent() {
         return ws.sends().stream().map(Send::toString).toList();
@@ -199,7 +199,7 @@ class SendStreamsTest {
         int frame = BinarySendStream.FRAGMENT_BYTES;
         byte[] data = pattern(3 * frame + 7);
         FakeWebSocket slow = new FakeWebSocket();
-        OutboundSender slowSender = new OutboundSender(slow, new ConnectionState(), null, how -> { }, Wiring.TAP);
+        OutboundSender slowSender = new OutboundSender(slow, new ConnectionState(), null, how -> { }, ConnectionOnFake.LOG);
         OutputStream out = BinarySendStream.open(slowSender);
         Background writer = Background.start("writer", () -> {
             try {

@@ -1,32 +1,30 @@
 package dev.framewire.internal.receive;
 
-import dev.framewire.internal.ConnectionLog;
 import dev.framewire.internal.ConnectionState;
+import dev.framewire.internal.RacingConnection;
 import dev.framewire.internal.RacingWebSocket;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The receive path as {@code FrameSocket} wires it (state, queue, listener) on a
- * {@link RacingWebSocket}, opened, so the queue's first demand is out; plus the checks the
- * arbiters share. One per jcstress state object.
+ * The receive path of a real {@link RacingConnection}, opened, so the queue's first demand is
+ * out; plus the checks the arbiters share. One per jcstress state object.
  */
 public final class Receiving {
 
-    public static final ConnectionLog TAP = new ConnectionLog(URI.create("ws://127.0.0.1/"));
-
-    public final ConnectionState state = new ConnectionState();
+    public final RacingConnection connection;
+    public final ConnectionState state;
     public final ReceiveQueue queue;
     public final InboundListener listener;
     public final RacingWebSocket ws;
 
     public Receiving(int capacity, List<RacingWebSocket.Peer> backlog) {
-        queue = new ReceiveQueue(capacity, state);
-        listener = new InboundListener(queue, state, new PingTracker(), true, false, TAP);
-        ws = new RacingWebSocket(listener, backlog, false);
-        listener.onOpen(ws);
+        connection = new RacingConnection(capacity, backlog, false);
+        state = connection.state();
+        queue = connection.connection.queue();
+        listener = connection.listener;
+        ws = connection.ws;
     }
 
     /** One non-blocking take, named: "P0".."P3", "CLOSE", "END", or "-" when nothing is queued. */

@@ -1,9 +1,8 @@
 package dev.framewire.internal.send;
 
 import dev.framewire.internal.ConnectionState;
-import dev.framewire.internal.Ending;
+import dev.framewire.internal.RacingConnection;
 import dev.framewire.internal.RacingWebSocket;
-import dev.framewire.internal.receive.Receiving;
 
 import java.lang.reflect.Field;
 import java.util.List;
@@ -12,18 +11,14 @@ import java.util.concurrent.Semaphore;
 /**
  * An {@link OutboundSender} on a {@link RacingWebSocket} whose sends complete later, on the fake
  * JDK's writer thread, so a slot is given back from that thread while the next sender waits for
- * it. Its abort does what {@code FrameSocket.abortWith} does to the state and the JDK.
+ * it. The sender is a real {@link RacingConnection}'s, so its aborts are the connection's own.
  */
 public final class Sending {
 
-    public final ConnectionState state = new ConnectionState();
-    public final RacingWebSocket ws = new RacingWebSocket(null, List.of(), true);
-    public final OutboundSender sender = new OutboundSender(ws, state, null, this::abort, Receiving.TAP);
-
-    private void abort(Ending how) {
-        state.end(how);
-        ws.abort();
-    }
+    public final RacingConnection connection = new RacingConnection(1, List.of(), true);
+    public final ConnectionState state = connection.state();
+    public final RacingWebSocket ws = connection.ws;
+    public final OutboundSender sender = connection.connection.sender();
 
     /**
      * {@return "" if the slots held after every send finished, else what broke}: no send reached

@@ -26,7 +26,12 @@ import org.openjdk.jcstress.infra.results.L_Result;
 public class StreamOwnerStress {
 
     private final Sending s = new Sending();
-    private final Object stream = "the test's stream";
+    private final SendStream stream = new SendStream() {
+        @Override
+        public String toString() {
+            return "the test's stream";
+        }
+    };
     private String streamOutcome;
     private String message;
 

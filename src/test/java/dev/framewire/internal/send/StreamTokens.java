@@ -1,0 +1,23 @@
+package dev.framewire.internal.send;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Send streams for tests of the sender alone: one token per name, which its messages name. */
+final class StreamTokens {
+
+    private static final Map<String, SendStream> TOKENS = new ConcurrentHashMap<>();
+
+    private StreamTokens() {
+    }
+
+    /** {@return the token called {@code name}: the same one for the same name} */
+    static SendStream named(String name) {
+        return TOKENS.computeIfAbsent(name, n -> new SendStream() {
+            @Override
+            public String toString() {
+                return n;
+            }
+        });
+    }
+}
