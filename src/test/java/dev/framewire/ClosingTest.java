@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.framewire.testing.ClientFrame;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ClientFrame;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.WireFrame;
 
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +29,7 @@ class ClosingTest {
     /** A peer that reads the client's Close and never answers it. */
     private static ScriptedServer silentCloser() throws Exception {
         return ScriptedServer.start(c -> {
-            c.readUntil(ScriptedConnection.CLOSE);
+            c.readUntil(WireFrame.CLOSE);
             c.awaitClientClosed(Duration.ofSeconds(30));
         });
     }
@@ -84,7 +84,7 @@ class ClosingTest {
     void closeWithACodeAndReasonSendsThemAndWaitsForThePeersClose() throws Exception {
         CompletableFuture<ClientFrame> seen = new CompletableFuture<>();
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            ClientFrame close = c.readUntil(ScriptedConnection.CLOSE);
+            ClientFrame close = c.readUntil(WireFrame.CLOSE);
             seen.complete(close);
             c.sendClose(4001, "ok");
             c.awaitClientClosed(WAIT);
@@ -92,7 +92,7 @@ class ClosingTest {
             FrameSocket ws = FrameSocket.newBuilder().closeTimeout(WAIT).connect(server.uri());
             ws.close(4001, "done here");
             ClientFrame close = seen.get(5, TimeUnit.SECONDS);
-            assertEquals(ScriptedConnection.CLOSE, close.opcode());
+            assertEquals(WireFrame.CLOSE, close.opcode());
             assertEquals(4001, ((close.payload()[0] & 0xFF) << 8) | (close.payload()[1] & 0xFF));
             assertEquals("done here", new String(close.payload(), 2, close.payload().length - 2,
                     java.nio.charset.StandardCharsets.UTF_8));
@@ -108,7 +108,7 @@ class ClosingTest {
     void closeRefusesACodeOrReasonBeforeSendingAnything() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.sendText("still open");
-            c.readUntil(ScriptedConnection.CLOSE);
+            c.readUntil(WireFrame.CLOSE);
             c.sendClose(1000, "");
         }); FrameSocket ws = FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri())) {
             IllegalArgumentException code = assertThrows(IllegalArgumentException.class, () -> ws.close(1006, ""));

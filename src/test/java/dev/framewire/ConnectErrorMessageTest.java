@@ -12,13 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.framewire.testing.JettyEchoServer;
-import dev.framewire.testing.SelfSignedCertificate;
 import dev.framewire.testing.Ports;
+import dev.framewire.testkit.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import javax.net.ssl.SSLHandshakeException;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every way a connect fails has a message that names the cause and the fix, and the right type:
@@ -38,9 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ConnectErrorMessageTest {
 
     private static final Duration CONNECT = Duration.ofSeconds(5);
-
-    @TempDir
-    static Path keys;
 
     private static WireMockServer http;
     private static SelfSignedCertificate certificate;
@@ -58,7 +53,7 @@ class ConnectErrorMessageTest {
                 .withHeader("WWW-Authenticate", "Basic realm=\"chat\"")));
         http.stubFor(get(urlEqualTo("/missing")).willReturn(aResponse().withStatus(404)));
         http.stubFor(get(urlEqualTo("/broken")).willReturn(aResponse().withStatus(503)));
-        certificate = SelfSignedCertificate.generate(keys, "ip:127.0.0.1", "dns:localhost");
+        certificate = SelfSignedCertificate.forNames("127.0.0.1", "localhost");
         tls = JettyEchoServer.startTls(certificate);
     }
 
@@ -163,8 +158,8 @@ class ConnectErrorMessageTest {
     }
 
     @Test
-    void aCertificateForAnotherNameSaysWhichNameWasExpected(@TempDir Path otherKeys) throws Exception {
-        SelfSignedCertificate elsewhere = SelfSignedCertificate.generate(otherKeys, "dns:elsewhere.invalid");
+    void aCertificateForAnotherNameSaysWhichNameWasExpected() throws Exception {
+        SelfSignedCertificate elsewhere = SelfSignedCertificate.forNames("elsewhere.invalid");
         try (JettyEchoServer wrongName = JettyEchoServer.startTls(elsewhere)) {
             HttpClient trusting = HttpClient.newBuilder().sslContext(elsewhere.trustingContext()).build();
             WebSocketException e = fails(WebSocketException.class,

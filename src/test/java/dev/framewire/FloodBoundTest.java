@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.framewire.testing.ClientFrame;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ClientFrame;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.WireFrame;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -37,7 +37,7 @@ class FloodBoundTest {
             for (int i = 0; i < MESSAGES; i++) {
                 c.sendBinary(message(i));
             }
-            ClientFrame close = c.readUntil(ScriptedConnection.CLOSE, WAIT);
+            ClientFrame close = c.readUntil(WireFrame.CLOSE, WAIT);
             c.sendClose(close.closeCode(), "");
         }); FrameSocket ws = FrameSocket.newBuilder().maxQueuedParts(capacity).connect(server.uri())) {
             ws.sendText("go");

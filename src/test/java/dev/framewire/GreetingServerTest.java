@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.framewire.testing.GreetingServer;
-import dev.framewire.testing.ScriptedConnection;
+import dev.framewire.testing.Greetings;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.WireFrame;
 
 import java.io.ByteArrayOutputStream;
 import java.net.ProtocolException;
@@ -86,8 +87,8 @@ class GreetingServerTest {
     private static final Queue<String> UNHINTED = new ConcurrentLinkedQueue<>();
 
     private static HttpClient jdkDefault;
-    private static GreetingServer textServer;
-    private static GreetingServer binaryServer;
+    private static ScriptedServer textServer;
+    private static ScriptedServer binaryServer;
 
     /** What a client made of a greeting: the whole message, or {@code null} if it was lost. */
     private record Received(boolean text, byte[] payload) {
@@ -101,14 +102,12 @@ class GreetingServerTest {
     @BeforeAll
     static void start() throws Exception {
         jdkDefault = HttpClient.newHttpClient();
-        textServer = GreetingServer.start(ScriptedConnection.encodeFrame(
-                ScriptedConnection.TEXT, true, TEXT.getBytes(StandardCharsets.UTF_8)));
+        textServer = Greetings.server(WireFrame.of(WireFrame.TEXT, TEXT.getBytes(StandardCharsets.UTF_8)).encode());
         ByteArrayOutputStream frames = new ByteArrayOutputStream();
         for (int i = 0; i < BINARY_FRAMES.length; i++) {
-            frames.write(ScriptedConnection.encodeFrame(i == 0 ? ScriptedConnection.BINARY : ScriptedConnection.CONTINUATION,
-                    i == BINARY_FRAMES.length - 1, BINARY_FRAMES[i]));
+            frames.write(WireFrame.of(i == 0 ? WireFrame.BINARY : WireFrame.CONTINUATION, BINARY_FRAMES[i]).fin(i == BINARY_FRAMES.length - 1).encode());
         }
-        binaryServer = GreetingServer.start(frames.toByteArray());
+        binaryServer = Greetings.server(frames.toByteArray());
     }
 
     @AfterAll
@@ -170,7 +169,7 @@ class GreetingServerTest {
      */
     @Test
     void anEarlyProtocolErrorNamesTheJdksLossAndThePageAboutIt() throws Exception {
-        try (GreetingServer broken = GreetingServer.start(new byte[] {(byte) 0xA1, 2, 'h', 'i'});
+        try (ScriptedServer broken = Greetings.server(new byte[] {(byte) 0xA1, 2, 'h', 'i'});
              FrameSocket ws = FrameSocket.connect(broken.uri())) {
             ConnectionClosedException failed = assertThrows(ConnectionClosedException.class, () -> ws.readMessage(READ_TIMEOUT));
             assertInstanceOf(ProtocolException.class, failed.getCause());

@@ -1,9 +1,9 @@
 package dev.framewire;
 
-import static dev.framewire.testing.ScriptedConnection.BINARY;
-import static dev.framewire.testing.ScriptedConnection.CLOSE;
-import static dev.framewire.testing.ScriptedConnection.CONTINUATION;
-import static dev.framewire.testing.ScriptedConnection.TEXT;
+import static dev.framewire.testkit.WireFrame.BINARY;
+import static dev.framewire.testkit.WireFrame.CLOSE;
+import static dev.framewire.testkit.WireFrame.CONTINUATION;
+import static dev.framewire.testkit.WireFrame.TEXT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,11 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.framewire.testing.ClientFrame;
 import dev.framewire.testing.JettyEchoServer;
 import dev.framewire.testing.Ports;
-import dev.framewire.testing.ScriptedServer;
-import dev.framewire.testing.SelfSignedCertificate;
+import dev.framewire.testkit.ClientFrame;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.SelfSignedCertificate;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,7 +26,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.Security;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +40,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The registry of java.net.http defects in docs/jdk-defects.md, one test per row that has one
@@ -54,9 +52,6 @@ import org.junit.jupiter.api.io.TempDir;
 class JdkDefectsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-
-    @TempDir
-    static Path keys;
 
     /**
      * Text over 16 KiB in UTF-8 goes out as several frames (the JDK's
@@ -248,7 +243,7 @@ class JdkDefectsTest {
      */
     @Test
     void anUpgradeOnAClientThatHoldsAnHttp2ConnectionToTheSameServerWorks() throws Exception {
-        SelfSignedCertificate certificate = SelfSignedCertificate.generate(keys, "ip:127.0.0.1");
+        SelfSignedCertificate certificate = SelfSignedCertificate.forNames("127.0.0.1");
         try (JettyEchoServer h2c = JettyEchoServer.startHttp2();
              JettyEchoServer h2 = JettyEchoServer.startHttp2Tls(certificate)) {
             for (JettyEchoServer server : List.of(h2c, h2)) {

@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
 import dev.framewire.testing.TestThreads;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.ServerConnection;
+import dev.framewire.testkit.WireFrame;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -39,9 +40,9 @@ class MessageStreamTest {
         return FrameSocket.newBuilder().readTimeout(WAIT).closeTimeout(Duration.ofMillis(200));
     }
 
-    private static void fragment(ScriptedConnection c, boolean text, boolean first, String payload, boolean fin)
+    private static void fragment(ServerConnection c, boolean text, boolean first, String payload, boolean fin)
             throws IOException {
-        int opcode = first ? (text ? ScriptedConnection.TEXT : ScriptedConnection.BINARY) : ScriptedConnection.CONTINUATION;
+        int opcode = first ? (text ? WireFrame.TEXT : WireFrame.BINARY) : WireFrame.CONTINUATION;
         c.sendFrame(opcode, fin, payload.getBytes(UTF_8));
     }
 

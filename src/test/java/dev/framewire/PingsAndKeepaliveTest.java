@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.framewire.testing.ClientFrame;
 import dev.framewire.testing.PythonWebsocketsServer;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
 import dev.framewire.testing.TestThreads;
+import dev.framewire.testkit.ClientFrame;
+import dev.framewire.testkit.Script;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.WireFrame;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -69,7 +70,7 @@ class PingsAndKeepaliveTest {
     }
 
     /** The scripted peer: on "go", {@link #MESSAGES} messages as fast as it can; then whatever {@code after} does. */
-    private static ScriptedServer burstThen(ScriptedServer.Script after) throws IOException {
+    private static ScriptedServer burstThen(Script after) throws IOException {
         return ScriptedServer.start(c -> {
             assertEquals("go", c.readFrame(WAIT).text()); // the client speaks first (see ScriptedServer)
             for (int i = 0; i < MESSAGES; i++) {
@@ -85,10 +86,10 @@ class PingsAndKeepaliveTest {
         try (ScriptedServer server = burstThen(c -> {
             while (true) { // a live peer: answers every Ping, and the Close
                 ClientFrame frame = c.readFrame(Duration.ofSeconds(30));
-                if (frame.opcode() == ScriptedConnection.PING) {
+                if (frame.opcode() == WireFrame.PING) {
                     c.sendPong(frame.payload());
                     pings.incrementAndGet();
-                } else if (frame.opcode() == ScriptedConnection.CLOSE) {
+                } else if (frame.opcode() == WireFrame.CLOSE) {
                     c.sendClose(frame.closeCode(), "");
                     return;
                 }
@@ -131,7 +132,7 @@ class PingsAndKeepaliveTest {
     @Test
     void anInterruptedPingSaysItsPingWasSent() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.readUntil(ScriptedConnection.PING, WAIT); // never answered
+            c.readUntil(WireFrame.PING, WAIT); // never answered
             c.awaitClientClosed(WAIT);
         }); FrameSocket ws = FrameSocket.newBuilder().closeTimeout(Duration.ofMillis(200)).connect(server.uri())) {
             TestThreads.Running pinger = TestThreads.failureOf(() -> ws.ping(WAIT));

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.framewire.testing.PeerSession;
 import dev.framewire.testing.RecordingPeer;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ServerTraffic;
 import dev.framewire.testing.ServerTraffic.ServerMessage;
+import dev.framewire.testing.ServerTraffic;
 import dev.framewire.testing.ShowFailedSample;
+import dev.framewire.testkit.ServerConnection;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -126,8 +126,8 @@ class ReadingPropertiesTest {
     void aSmallFrameAcrossTheJdksReadBufferArrivesInTwoParts() throws Exception {
         try (RecordingPeer server = RecordingPeer.start();
              FrameSocket ws = PeerSession.defaults().connect(server.uri())) {
-            ScriptedConnection connection = server.accepted().raw();
-            int response = 129; // "HTTP/1.1 101 Switching Protocols" and the three headers ScriptedConnection sends
+            ServerConnection connection = server.accepted().raw();
+            int response = 129; // "HTTP/1.1 101 Switching Protocols" and the three headers ServerConnection sends
             int padding = JDK_READ_BUFFER - response - 4 - 6; // a binary frame with a 16-bit length: 4 bytes of header
             connection.sendBinary(new byte[padding]);
             connection.sendText("hello world");

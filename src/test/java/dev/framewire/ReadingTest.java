@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ScriptedServer;
 
 import java.time.Duration;
 

@@ -18,8 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.framewire.internal.connection.Settings;
 import dev.framewire.internal.reconnect.FakeRetryClock;
 import dev.framewire.internal.reconnect.RetryClock;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.Handshake;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.ServerConnection;
+import dev.framewire.testkit.WireFrame;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -91,7 +93,7 @@ class ReconnectorTest {
     }
 
     /** Answers the upgrade request with an HTTP error, as a server in trouble or a proxy in front of it would. */
-    private static void refuse(ScriptedConnection c, int status, String... headerLines) throws IOException {
+    private static void refuse(ServerConnection c, int status, String... headerLines) throws IOException {
         StringBuilder response = new StringBuilder("HTTP/1.1 ").append(status).append(" Refused\r\n");
         for (String line : headerLines) {
             response.append(line).append("\r\n");
@@ -102,17 +104,17 @@ class ReconnectorTest {
     }
 
     /** Upgrades, answers the client's first message, then drops the TCP connection: the client sees 1006. */
-    private static void acceptThenDrop(ScriptedConnection c) throws IOException {
+    private static void acceptThenDrop(ServerConnection c) throws IOException {
         c.acceptUpgrade();
-        String asked = c.readUntil(ScriptedConnection.TEXT).text();
+        String asked = c.readUntil(WireFrame.TEXT).text();
         c.sendText("hello " + asked);
         c.closeTcp();
     }
 
     /** Upgrades, then answers the client's Close: a normal end. */
-    private static void acceptUntilClosed(ScriptedConnection c) throws IOException {
+    private static void acceptUntilClosed(ServerConnection c) throws IOException {
         c.acceptUpgrade();
-        c.sendClose(c.readUntil(ScriptedConnection.CLOSE).closeCode(), "");
+        c.sendClose(c.readUntil(WireFrame.CLOSE).closeCode(), "");
     }
 
     private static void assertDropped(FrameSocket ws) throws IOException {
@@ -140,7 +142,7 @@ class ReconnectorTest {
 
     @Test
     void refusalsAreRetriedHonouringRetryAfterAndADropMakesTheNextConnectWait() throws Exception {
-        try (ScriptedServer server = ScriptedServer.builder().manualHandshake().start(c -> {
+        try (ScriptedServer server = ScriptedServer.newBuilder().handshake(Handshake.byScript()).start(c -> {
             switch (c.id()) {
                 case 1 -> refuse(c, 503, "Retry-After: 3");
                 case 2 -> refuse(c, 500);
@@ -162,7 +164,7 @@ class ReconnectorTest {
 
     @Test
     void aConnectionThatLastedLongEnoughResetsTheBackoff() throws Exception {
-        try (ScriptedServer server = ScriptedServer.builder().manualHandshake().start(c -> {
+        try (ScriptedServer server = ScriptedServer.newBuilder().handshake(Handshake.byScript()).start(c -> {
             switch (c.id()) {
                 case 1 -> refuse(c, 502);
                 case 2 -> acceptThenDrop(c);
@@ -182,7 +184,7 @@ class ReconnectorTest {
     @Test
     void afterANormalCloseTheNextConnectGoesAtOnce() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.readUntil(ScriptedConnection.TEXT);
+            c.readUntil(WireFrame.TEXT);
             c.sendClose(CloseStatus.NORMAL_CLOSURE, "done");
             c.awaitClientClosed(Duration.ofSeconds(10));
         })) {
@@ -314,7 +316,7 @@ class ReconnectorTest {
         Queue<Map<String, List<String>>> requests = new ConcurrentLinkedQueue<>();
         try (ScriptedServer server = ScriptedServer.start(c -> {
             requests.add(c.requestHeaders());
-            c.sendClose(c.readUntil(ScriptedConnection.CLOSE).closeCode(), "");
+            c.sendClose(c.readUntil(WireFrame.CLOSE).closeCode(), "");
         })) {
             FrameSocket.Builder builder = FrameSocket.newBuilder().header("X-Token", "one");
             Reconnector r = builder.reconnector(server.uri());

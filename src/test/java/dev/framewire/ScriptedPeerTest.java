@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.framewire.testing.ClientFrame;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ClientFrame;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.WireFrame;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -48,7 +48,7 @@ class ScriptedPeerTest {
             c.sendPing("mid".getBytes(UTF_8));
             c.sendContinuation("lo", false);
             c.sendContinuation(" world", true);
-            pongSeen.complete(c.readUntil(ScriptedConnection.PONG).text());
+            pongSeen.complete(c.readUntil(WireFrame.PONG).text());
             c.awaitClientClosed(LINGER);
         }); FrameSocket ws = client().connect(server.uri())) {
             assertFrame(ws.readFrame(), Opcode.TEXT, false, "Hel");
@@ -121,7 +121,7 @@ class ScriptedPeerTest {
     void aCloseWithoutStatusReadsAs1005AndTheJdkAnswers1000() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.sendCloseWithoutStatus();
-            ClientFrame reply = c.readUntil(ScriptedConnection.CLOSE);
+            ClientFrame reply = c.readUntil(WireFrame.CLOSE);
             assertEquals(1000, reply.closeCode(), "the JDK answers a Close without status with 1000");
         }); FrameSocket ws = client().connect(server.uri())) {
             Frame close = ws.readFrame();
@@ -140,7 +140,7 @@ class ScriptedPeerTest {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.sendText("before");
             c.sendClose(4001, "bye");
-            ClientFrame reply = c.readUntil(ScriptedConnection.CLOSE);
+            ClientFrame reply = c.readUntil(WireFrame.CLOSE);
             assertEquals(4001, reply.closeCode(), "the JDK's automatic reply echoes the code");
         }); FrameSocket ws = client().connect(server.uri())) {
             assertFrame(ws.readFrame(), Opcode.TEXT, true, "before");
@@ -163,7 +163,7 @@ class ScriptedPeerTest {
     void readMessageEndsWithConnectionClosedWhenThePeerCloses() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.sendClose(1001, "going away");
-            c.readUntil(ScriptedConnection.CLOSE);
+            c.readUntil(WireFrame.CLOSE);
         }); FrameSocket ws = client().connect(server.uri())) {
             ConnectionClosedException closed = assertThrows(ConnectionClosedException.class, ws::readMessage);
             assertEquals(new CloseStatus(1001, "going away"), closed.closeStatus());
@@ -193,11 +193,11 @@ class ScriptedPeerTest {
     void invalidUtf8FailsTheConnectionAfterTheFramesBeforeIt() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.sendText("fine");
-            c.sendFrame(ScriptedConnection.TEXT, true, new byte[] {(byte) 0xC3, 0x28});
+            c.sendFrame(WireFrame.TEXT, true, new byte[] {(byte) 0xC3, 0x28});
             // The JDK fails the connection: it queues a Close 1007 but also closes the socket at
             // once, so the Close reaches the wire only sometimes.
             try {
-                ClientFrame reply = c.readUntil(ScriptedConnection.CLOSE);
+                ClientFrame reply = c.readUntil(WireFrame.CLOSE);
                 assertEquals(1007, reply.closeCode());
             } catch (EOFException closedFirst) {
                 // the socket closed before the Close went out: allowed

@@ -1,23 +1,23 @@
 package dev.framewire;
 
-import static dev.framewire.testing.ScriptedConnection.BINARY;
-import static dev.framewire.testing.ScriptedConnection.CONTINUATION;
-import static dev.framewire.testing.ScriptedConnection.PING;
-import static dev.framewire.testing.ScriptedConnection.PONG;
-import static dev.framewire.testing.ScriptedConnection.TEXT;
+import static dev.framewire.testkit.WireFrame.BINARY;
+import static dev.framewire.testkit.WireFrame.CONTINUATION;
+import static dev.framewire.testkit.WireFrame.PING;
+import static dev.framewire.testkit.WireFrame.PONG;
+import static dev.framewire.testkit.WireFrame.TEXT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.framewire.testing.BufferShape;
 import dev.framewire.testing.CharsShape;
-import dev.framewire.testing.ClientFrame;
-import dev.framewire.testing.GeneratedPayloads;
 import dev.framewire.testing.GeneratedPayloads.Alphabet;
+import dev.framewire.testing.GeneratedPayloads;
 import dev.framewire.testing.JettyEchoServer;
 import dev.framewire.testing.PeerSession;
 import dev.framewire.testing.RecordingPeer;
 import dev.framewire.testing.ShowFailedSample;
 import dev.framewire.testing.WireAssertions;
+import dev.framewire.testkit.ClientFrame;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -176,7 +176,7 @@ class SendingPropertiesTest {
                         + " left in the caller's " + shape);
                 made.scribble();
             }
-            return new ClientFrame(pong ? PONG : PING, true, 0, payload);
+            return ClientFrame.of(pong ? PONG : PING, true, payload);
         }
 
         @Override
@@ -195,7 +195,7 @@ class SendingPropertiesTest {
         byte[] payload = GeneratedPayloads.bytes(size, seed);
         recorded.run((ws, server) -> {
             sendBinary(ws, shape.make(payload), true, !viaSendFrame);
-            WireAssertions.assertFrames(List.of(new ClientFrame(BINARY, true, 0, payload)), List.of(server.next()));
+            WireAssertions.assertFrames(List.of(ClientFrame.of(BINARY, true, payload)), List.of(server.next()));
             recorded.endTry(ws, server);
         });
     }
@@ -214,7 +214,7 @@ class SendingPropertiesTest {
                 if (i < fragments.size()) {
                     boolean last = i == fragments.size() - 1;
                     sendBinary(ws, shapes.get(i % shapes.size()).make(fragments.get(i)), last, false);
-                    expected.add(new ClientFrame(i == 0 ? BINARY : CONTINUATION, last, 0, fragments.get(i)));
+                    expected.add(ClientFrame.of(i == 0 ? BINARY : CONTINUATION, last, fragments.get(i)));
                 }
             }
             WireAssertions.assertFrames(expected, server.next(expected.size()));
@@ -244,7 +244,7 @@ class SendingPropertiesTest {
         String text = GeneratedPayloads.text(utf8Size, alphabet, seed);
         recorded.run((ws, server) -> {
             sendText(ws, shape.make(text), true, !viaSendFrame);
-            WireAssertions.assertSameMessage(List.of(new ClientFrame(TEXT, true, 0, GeneratedPayloads.utf8(text))),
+            WireAssertions.assertSameMessage(List.of(ClientFrame.of(TEXT, true, GeneratedPayloads.utf8(text))),
                     server.nextMessage());
             recorded.endTry(ws, server);
         });
@@ -280,7 +280,7 @@ class SendingPropertiesTest {
                     String goesOut = held + fragment;
                     held = !last && endsWithHighSurrogate(goesOut) ? goesOut.substring(goesOut.length() - 1) : "";
                     goesOut = goesOut.substring(0, goesOut.length() - held.length());
-                    expected.add(new ClientFrame(i == 0 ? TEXT : CONTINUATION, last, 0, GeneratedPayloads.utf8(goesOut)));
+                    expected.add(ClientFrame.of(i == 0 ? TEXT : CONTINUATION, last, GeneratedPayloads.utf8(goesOut)));
                 }
             }
             List<ClientFrame> actual = new ArrayList<>(server.nextMessage());
@@ -339,7 +339,7 @@ class SendingPropertiesTest {
         recorded.run((ws, server) -> {
             sendBinary(ws, new BufferShape(BufferShape.Kind.HEAP, false, ByteOrder.LITTLE_ENDIAN, 0, 0, 0, false)
                     .make(payload), true, false);
-            WireAssertions.assertFrames(List.of(new ClientFrame(BINARY, true, 0, payload)), List.of(server.next()));
+            WireAssertions.assertFrames(List.of(ClientFrame.of(BINARY, true, payload)), List.of(server.next()));
             recorded.endTry(ws, server);
         });
     }

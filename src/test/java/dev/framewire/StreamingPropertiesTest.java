@@ -1,21 +1,21 @@
 package dev.framewire;
 
-import static dev.framewire.testing.ScriptedConnection.BINARY;
-import static dev.framewire.testing.ScriptedConnection.CONTINUATION;
-import static dev.framewire.testing.ScriptedConnection.PING;
-import static dev.framewire.testing.ScriptedConnection.TEXT;
+import static dev.framewire.testkit.WireFrame.BINARY;
+import static dev.framewire.testkit.WireFrame.CONTINUATION;
+import static dev.framewire.testkit.WireFrame.PING;
+import static dev.framewire.testkit.WireFrame.TEXT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.framewire.testing.CharsShape;
-import dev.framewire.testing.ClientFrame;
-import dev.framewire.testing.GeneratedPayloads;
 import dev.framewire.testing.GeneratedPayloads.Alphabet;
+import dev.framewire.testing.GeneratedPayloads;
 import dev.framewire.testing.PeerSession;
-import dev.framewire.testing.ServerTraffic;
 import dev.framewire.testing.ServerTraffic.ServerMessage;
+import dev.framewire.testing.ServerTraffic;
 import dev.framewire.testing.ShowFailedSample;
 import dev.framewire.testing.WireAssertions;
+import dev.framewire.testkit.ClientFrame;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -149,7 +149,7 @@ class StreamingPropertiesTest {
                         case PING -> {
                             byte[] ping = ("stream ping " + pings++).getBytes(StandardCharsets.UTF_8);
                             ws.sendPing(ByteBuffer.wrap(ping));
-                            expected.add(new ClientFrame(PING, true, 0, ping));
+                            expected.add(ClientFrame.of(PING, true, ping));
                         }
                         case WRITE_ONE -> {
                             if (n > 0) {
@@ -234,7 +234,7 @@ class StreamingPropertiesTest {
                     }
                 }
             }
-            WireAssertions.assertSameMessage(List.of(new ClientFrame(TEXT, true, 0, GeneratedPayloads.utf8(text))),
+            WireAssertions.assertSameMessage(List.of(ClientFrame.of(TEXT, true, GeneratedPayloads.utf8(text))),
                     server.nextMessage());
             session.endTry(ws, server);
         });
@@ -334,7 +334,7 @@ class StreamingPropertiesTest {
     /** The frame that sends what is buffered: BINARY if it is the first data frame, CONTINUATION after. */
     private static ClientFrame frame(List<ClientFrame> sentBefore, boolean last, ByteArrayOutputStream buffered) {
         boolean first = sentBefore.stream().noneMatch(frame -> frame.opcode() < PING);
-        ClientFrame frame = new ClientFrame(first ? BINARY : CONTINUATION, last, 0, buffered.toByteArray());
+        ClientFrame frame = ClientFrame.of(first ? BINARY : CONTINUATION, last, buffered.toByteArray());
         buffered.reset();
         return frame;
     }

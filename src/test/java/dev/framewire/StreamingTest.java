@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.framewire.testing.ClientFrame;
 import dev.framewire.testing.EchoServerExtension;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
 import dev.framewire.testing.TestThreads;
+import dev.framewire.testkit.ClientFrame;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.WireFrame;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InterruptedIOException;
@@ -83,7 +83,7 @@ class StreamingTest {
                 Thread.sleep(2); // a slow reader: the client's sends wait for TCP
             } while (!frame.fin());
             peerGot.set(message.toByteArray());
-            ClientFrame close = c.readUntil(ScriptedConnection.CLOSE, WAIT);
+            ClientFrame close = c.readUntil(WireFrame.CLOSE, WAIT);
             c.sendClose(close.closeCode(), "");
         })) {
             FrameSocket ws = FrameSocket.newBuilder().connect(server.uri());

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.framewire.testing.GreetingServer;
-import dev.framewire.testing.ScriptedConnection;
+import dev.framewire.testing.Greetings;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.WireFrame;
 
 import java.io.ByteArrayOutputStream;
 import java.net.ProtocolException;
@@ -91,7 +92,7 @@ class TickFeedTest {
     private static final Ticks[] FEEDS = {VARYING, FIXED};
 
     private static HttpClient jdkDefault;
-    private static final Map<Ticks, GreetingServer> SERVERS = new HashMap<>();
+    private static final Map<Ticks, ScriptedServer> SERVERS = new HashMap<>();
 
     /**
      * What one server sends, message by message: an ack, then {@value #TICKS} ticks
@@ -158,11 +159,9 @@ class TickFeedTest {
         byte[] wire() {
             ByteArrayOutputStream frames = new ByteArrayOutputStream();
             for (String message : sent) {
-                frames.writeBytes(ScriptedConnection.encodeFrame(ScriptedConnection.TEXT, true,
-                        message.getBytes(StandardCharsets.UTF_8)));
+                frames.writeBytes(WireFrame.of(WireFrame.TEXT, message.getBytes(StandardCharsets.UTF_8)).encode());
             }
-            frames.writeBytes(ScriptedConnection.encodeFrame(ScriptedConnection.CLOSE, true,
-                    ScriptedConnection.closePayload(DONE.code(), DONE.reason())));
+            frames.writeBytes(WireFrame.of(WireFrame.CLOSE, WireFrame.closePayload(DONE.code(), DONE.reason())).encode());
             return frames.toByteArray();
         }
 
@@ -229,13 +228,13 @@ class TickFeedTest {
     static void start() throws Exception {
         jdkDefault = HttpClient.newHttpClient();
         for (Ticks ticks : FEEDS) {
-            SERVERS.put(ticks, GreetingServer.start(ticks.wire(), HEAD_PAD_CYCLE));
+            SERVERS.put(ticks, Greetings.server(ticks.wire(), HEAD_PAD_CYCLE));
         }
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (GreetingServer server : SERVERS.values()) {
+        for (ScriptedServer server : SERVERS.values()) {
             server.close();
         }
     }

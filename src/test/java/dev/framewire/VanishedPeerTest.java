@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ScriptedServer;
 
 import java.io.IOException;
 import java.net.http.HttpClient;

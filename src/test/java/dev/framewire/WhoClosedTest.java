@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.framewire.testing.EchoServerExtension;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.ServerConnection;
+import dev.framewire.testkit.WireFrame;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -96,7 +97,7 @@ class WhoClosedTest {
     void thePeersClose() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.sendClose(1001, "going away");
-            c.readUntil(ScriptedConnection.CLOSE);
+            c.readUntil(WireFrame.CLOSE);
             c.awaitClientClosed(LINGER);
         }); FrameSocket ws = FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri())) {
             assertEquals(Opcode.CLOSE, ws.readFrame().opcode());
@@ -109,7 +110,7 @@ class WhoClosedTest {
 
     @Test
     void aPeerThatVanishes() throws Exception {
-        try (ScriptedServer server = ScriptedServer.start(ScriptedConnection::closeTcp);
+        try (ScriptedServer server = ScriptedServer.start(ServerConnection::closeTcp);
              FrameSocket ws = FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri())) {
             ConnectionClosedException end = assertThrows(ConnectionClosedException.class, ws::readFrame);
             assertByPeer(end);

@@ -12,7 +12,7 @@ import dev.framewire.ConnectionClosedException;
 import dev.framewire.Frame;
 import dev.framewire.FrameSocket;
 import dev.framewire.Opcode;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ScriptedServer;
 
 import java.io.IOException;
 import java.net.ProtocolException;

@@ -14,9 +14,9 @@ import static dev.framewire.conformance.ServerSteps.expectFailure;
 import static dev.framewire.conformance.ServerSteps.expectTcpEnd;
 import static dev.framewire.conformance.ServerSteps.frame;
 import static dev.framewire.conformance.ServerSteps.utf8;
-import static dev.framewire.testing.ScriptedConnection.CLOSE;
-import static dev.framewire.testing.ScriptedConnection.PING;
-import static dev.framewire.testing.ScriptedConnection.TEXT;
+import static dev.framewire.testkit.WireFrame.CLOSE;
+import static dev.framewire.testkit.WireFrame.PING;
+import static dev.framewire.testkit.WireFrame.TEXT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,9 +29,9 @@ import dev.framewire.ConnectionClosedException;
 import dev.framewire.Frame;
 import dev.framewire.FrameSocket;
 import dev.framewire.Opcode;
-import dev.framewire.testing.ClientFrame;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ClientFrame;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.WireFrame;
 
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -211,8 +211,8 @@ class CloseHandlingTest {
     void framesAfterTheServersCloseAreIgnored() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             awaitGo(c);
-            c.sendRaw(concat(frame(CLOSE, true, ScriptedConnection.closePayload(1000, "first")),
-                    frame(CLOSE, true, ScriptedConnection.closePayload(1001, "second")),
+            c.sendRaw(concat(frame(CLOSE, true, WireFrame.closePayload(1000, "first")),
+                    frame(CLOSE, true, WireFrame.closePayload(1001, "second")),
                     frame(TEXT, true, utf8("after close")), frame(PING, true, utf8("after close"))));
             expectClose(c, 1000);
             expectTcpEnd(c); // no second Close, no echo, no Pong
@@ -258,7 +258,7 @@ class CloseHandlingTest {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             awaitGo(c);
             ClientFrame close = expectClose(c, code);
-            assertArrayEquals(ScriptedConnection.closePayload(code, reason), close.payload());
+            assertArrayEquals(WireFrame.closePayload(code, reason), close.payload());
             c.sendClose(code, "");
             expectTcpEnd(c);
         }); FrameSocket ws = connectAndGo(server)) {
@@ -391,7 +391,7 @@ class CloseHandlingTest {
         }); FrameSocket ws = connectAndGo(server)) {
             Frame close = ws.readFrame();
             assertEquals(Opcode.CLOSE, close.opcode());
-            assertArrayEquals(ScriptedConnection.closePayload(4001, "b\u00fcy"), close.bytes());
+            assertArrayEquals(WireFrame.closePayload(4001, "b\u00fcy"), close.bytes());
             assertEquals("b\u00fcy", close.text());
             server.awaitScripts(WAIT);
         }

@@ -18,12 +18,12 @@ import static dev.framewire.conformance.ServerSteps.sendChopped;
 import static dev.framewire.conformance.ServerSteps.sendChoppedUntilRefused;
 import static dev.framewire.conformance.ServerSteps.textOfLength;
 import static dev.framewire.conformance.ServerSteps.utf8;
-import static dev.framewire.testing.ScriptedConnection.BINARY;
-import static dev.framewire.testing.ScriptedConnection.CLOSE;
-import static dev.framewire.testing.ScriptedConnection.CONTINUATION;
-import static dev.framewire.testing.ScriptedConnection.PING;
-import static dev.framewire.testing.ScriptedConnection.PONG;
-import static dev.framewire.testing.ScriptedConnection.TEXT;
+import static dev.framewire.testkit.WireFrame.BINARY;
+import static dev.framewire.testkit.WireFrame.CLOSE;
+import static dev.framewire.testkit.WireFrame.CONTINUATION;
+import static dev.framewire.testkit.WireFrame.PING;
+import static dev.framewire.testkit.WireFrame.PONG;
+import static dev.framewire.testkit.WireFrame.TEXT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,9 +35,9 @@ import dev.framewire.Frame;
 import dev.framewire.FrameSocket;
 import dev.framewire.Message;
 import dev.framewire.Opcode;
-import dev.framewire.testing.ClientFrame;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ClientFrame;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.WireFrame;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -73,8 +73,8 @@ class FragmentationTest {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             awaitGo(c);
             c.sendRaw(concat(frame(TEXT, false, utf8("fragment1")), frame(CONTINUATION, true, utf8("fragment2"))));
-            assertEquals(new ClientFrame(TEXT, false, 0, utf8("fragment1")), c.readFrame(WAIT));
-            assertEquals(new ClientFrame(CONTINUATION, true, 0, utf8("fragment2")), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(TEXT, false, utf8("fragment1")), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(CONTINUATION, true, utf8("fragment2")), c.readFrame(WAIT));
             closeAndExpectEcho(c, 1000, "");
         }); FrameSocket ws = connectAndGo(server)) {
             Frame first = ws.readFrame();
@@ -147,7 +147,7 @@ class FragmentationTest {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             awaitGo(c);
             sendChopped(c, frames, Math.min(chunk, frames.length));
-            assertEquals(new ClientFrame(PONG, true, 0, utf8("ping payload")), c.readFrame(WAIT),
+            assertEquals(ClientFrame.of(PONG, true, utf8("ping payload")), c.readFrame(WAIT),
                     "the Pong comes before the echo, which needs the whole message");
             expectEcho(c, TEXT, utf8("fragment1fragment2"));
             closeAndExpectEcho(c, 1000, "");
@@ -167,7 +167,7 @@ class FragmentationTest {
                 c.sendFrame(i == 1 ? TEXT : CONTINUATION, i == 5, utf8("fragment" + i));
                 if (i < 5) {
                     c.sendPing(utf8("pongme " + i));
-                    assertEquals(new ClientFrame(PONG, true, 0, utf8("pongme " + i)), c.readFrame(WAIT));
+                    assertEquals(ClientFrame.of(PONG, true, utf8("pongme " + i)), c.readFrame(WAIT));
                 }
             }
             expectEcho(c, TEXT, utf8("fragment1fragment2fragment3fragment4fragment5"));
@@ -343,7 +343,7 @@ class FragmentationTest {
     @ParameterizedTest(name = "opcode {0}")
     @ValueSource(ints = {PING, PONG, CLOSE})
     void aControlFrameWithoutFinFailsTheConnection(int opcode) throws Exception {
-        byte[] payload = opcode == CLOSE ? ScriptedConnection.closePayload(1000, "") : utf8("fragment1");
+        byte[] payload = opcode == CLOSE ? WireFrame.closePayload(1000, "") : utf8("fragment1");
         try (ScriptedServer server = ScriptedServer.start(c -> {
             awaitGo(c);
             c.sendText("before");
@@ -365,7 +365,7 @@ class FragmentationTest {
     void aCloseInsideAFragmentedMessageEndsItAndWhatFollowsIsIgnored() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             awaitGo(c);
-            c.sendRaw(concat(frame(TEXT, false, utf8("fragment1")), frame(CLOSE, true, ScriptedConnection.closePayload(1000, "")),
+            c.sendRaw(concat(frame(TEXT, false, utf8("fragment1")), frame(CLOSE, true, WireFrame.closePayload(1000, "")),
                     frame(CONTINUATION, true, utf8("fragment2"))));
             expectClose(c, 1000);
             expectTcpEnd(c);
@@ -381,7 +381,7 @@ class FragmentationTest {
     void readMessageEndsWithThePeersCloseStatusWhenItClosesMidMessage() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             awaitGo(c);
-            c.sendRaw(concat(frame(BINARY, false, new byte[] {1}), frame(CLOSE, true, ScriptedConnection.closePayload(1001, "bye")),
+            c.sendRaw(concat(frame(BINARY, false, new byte[] {1}), frame(CLOSE, true, WireFrame.closePayload(1001, "bye")),
                     frame(CONTINUATION, true, new byte[] {2})));
             expectClose(c, 1001);
             expectTcpEnd(c);
@@ -401,16 +401,16 @@ class FragmentationTest {
     void theClientsFragmentsAreAValidFragmentedMessageWithControlFramesBetween() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             awaitGo(c);
-            assertEquals(new ClientFrame(TEXT, false, 0, utf8("frag1")), c.readFrame(WAIT));
-            assertEquals(new ClientFrame(PING, true, 0, utf8("between")), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(TEXT, false, utf8("frag1")), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(PING, true, utf8("between")), c.readFrame(WAIT));
             c.sendPong(utf8("between"));
-            assertEquals(new ClientFrame(CONTINUATION, false, 0, new byte[0]), c.readFrame(WAIT));
-            assertEquals(new ClientFrame(PONG, true, 0, new byte[] {7}), c.readFrame(WAIT));
-            assertEquals(new ClientFrame(CONTINUATION, true, 0, utf8("frag3")), c.readFrame(WAIT));
-            assertEquals(new ClientFrame(BINARY, false, 0, new byte[] {1}), c.readFrame(WAIT));
-            assertEquals(new ClientFrame(PING, true, 0, new byte[0]), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(CONTINUATION, false, new byte[0]), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(PONG, true, new byte[] {7}), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(CONTINUATION, true, utf8("frag3")), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(BINARY, false, new byte[] {1}), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(PING, true, new byte[0]), c.readFrame(WAIT));
             c.sendPong(new byte[0]);
-            assertEquals(new ClientFrame(CONTINUATION, true, 0, new byte[] {2}), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(CONTINUATION, true, new byte[] {2}), c.readFrame(WAIT));
             closeAndExpectEcho(c, 1000, "");
         }); FrameSocket ws = connectAndGo(server)) {
             ws.sendFrame("frag1", false);

@@ -12,11 +12,11 @@ import static dev.framewire.conformance.ServerSteps.expectClose;
 import static dev.framewire.conformance.ServerSteps.expectTcpEnd;
 import static dev.framewire.conformance.ServerSteps.frame;
 import static dev.framewire.conformance.ServerSteps.utf8;
-import static dev.framewire.testing.ScriptedConnection.BINARY;
-import static dev.framewire.testing.ScriptedConnection.CONTINUATION;
-import static dev.framewire.testing.ScriptedConnection.PING;
-import static dev.framewire.testing.ScriptedConnection.PONG;
-import static dev.framewire.testing.ScriptedConnection.TEXT;
+import static dev.framewire.testkit.WireFrame.BINARY;
+import static dev.framewire.testkit.WireFrame.CONTINUATION;
+import static dev.framewire.testkit.WireFrame.PING;
+import static dev.framewire.testkit.WireFrame.PONG;
+import static dev.framewire.testkit.WireFrame.TEXT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,8 +30,8 @@ import dev.framewire.FrameSocket;
 import dev.framewire.Message;
 import dev.framewire.MessageTooLargeException;
 import dev.framewire.Opcode;
-import dev.framewire.testing.ClientFrame;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ClientFrame;
+import dev.framewire.testkit.ScriptedServer;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
@@ -231,7 +231,7 @@ class LimitsTest {
                     assertEquals("probe", frame.text());
                     reportsBeforePong = reports;
                 } else {
-                    assertEquals(new ClientFrame(TEXT, true, 0, utf8("read m" + reports)), frame);
+                    assertEquals(ClientFrame.of(TEXT, true, utf8("read m" + reports)), frame);
                     reports++;
                 }
             }

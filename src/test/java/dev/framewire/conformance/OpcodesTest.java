@@ -10,12 +10,12 @@ import static dev.framewire.conformance.ServerSteps.expectFailure;
 import static dev.framewire.conformance.ServerSteps.frame;
 import static dev.framewire.conformance.ServerSteps.sendChoppedUntilRefused;
 import static dev.framewire.conformance.ServerSteps.utf8;
-import static dev.framewire.testing.ScriptedConnection.PING;
-import static dev.framewire.testing.ScriptedConnection.TEXT;
+import static dev.framewire.testkit.WireFrame.PING;
+import static dev.framewire.testkit.WireFrame.TEXT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.framewire.FrameSocket;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ScriptedServer;
 
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;

@@ -14,10 +14,10 @@ import static dev.framewire.conformance.ServerSteps.expectFailure;
 import static dev.framewire.conformance.ServerSteps.frame;
 import static dev.framewire.conformance.ServerSteps.sendChopped;
 import static dev.framewire.conformance.ServerSteps.utf8;
-import static dev.framewire.testing.ScriptedConnection.CONTINUATION;
-import static dev.framewire.testing.ScriptedConnection.PING;
-import static dev.framewire.testing.ScriptedConnection.PONG;
-import static dev.framewire.testing.ScriptedConnection.TEXT;
+import static dev.framewire.testkit.WireFrame.CONTINUATION;
+import static dev.framewire.testkit.WireFrame.PING;
+import static dev.framewire.testkit.WireFrame.PONG;
+import static dev.framewire.testkit.WireFrame.TEXT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,9 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.framewire.Frame;
 import dev.framewire.FrameSocket;
 import dev.framewire.Opcode;
-import dev.framewire.testing.ClientFrame;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ClientFrame;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.WireFrame;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -73,7 +73,7 @@ class PingPongTest {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             awaitGo(c);
             c.sendPing(payload);
-            assertEquals(new ClientFrame(PONG, true, 0, payload), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(PONG, true, payload), c.readFrame(WAIT));
             closeAndExpectEcho(c, 1000, "");
         }); FrameSocket ws = connectAndGo(server)) {
             // Pings are not delivered by default: the first frame readFrame sees is the Close.
@@ -89,7 +89,7 @@ class PingPongTest {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             awaitGo(c);
             sendChopped(c, frame(PING, true, payload), 1);
-            assertEquals(new ClientFrame(PONG, true, 0, payload), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(PONG, true, payload), c.readFrame(WAIT));
             closeAndExpectEcho(c, 1000, "");
         }); FrameSocket ws = connectAndGo(server)) {
             assertClosedByPeer(ws, 1000, "");
@@ -152,10 +152,10 @@ class PingPongTest {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             awaitGo(c);
             c.sendRaw(concat(frame(PONG, true, utf8("unsolicited")), frame(PING, true, utf8("ping"))));
-            assertEquals(new ClientFrame(PONG, true, 0, utf8("ping")), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(PONG, true, utf8("ping")), c.readFrame(WAIT));
             c.sendClose(1000, "");
             ClientFrame next = c.readFrame(WAIT);
-            assertEquals(ScriptedConnection.CLOSE, next.opcode(), "only one Pong: " + next);
+            assertEquals(WireFrame.CLOSE, next.opcode(), "only one Pong: " + next);
         }); FrameSocket ws = connectAndGo(server)) {
             assertClosedByPeer(ws, 1000, "");
             server.awaitScripts(WAIT);
@@ -227,7 +227,7 @@ class PingPongTest {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             awaitGo(c);
             c.sendPing(utf8("are you there"));
-            assertEquals(new ClientFrame(PONG, true, 0, utf8("are you there")), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(PONG, true, utf8("are you there")), c.readFrame(WAIT));
             c.sendText("after");
             closeAndExpectEcho(c, 1000, "");
         }); FrameSocket ws = connectAndGo(client().deliverPings(true), server)) {
@@ -248,10 +248,10 @@ class PingPongTest {
     void aPingIsAnsweredBetweenTheFragmentsTheClientIsSending() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             awaitGo(c);
-            assertEquals(new ClientFrame(TEXT, false, 0, utf8("frag")), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(TEXT, false, utf8("frag")), c.readFrame(WAIT));
             c.sendPing(utf8("mid"));
-            assertEquals(new ClientFrame(PONG, true, 0, utf8("mid")), c.readFrame(WAIT));
-            assertEquals(new ClientFrame(CONTINUATION, true, 0, utf8("ment")), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(PONG, true, utf8("mid")), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(CONTINUATION, true, utf8("ment")), c.readFrame(WAIT));
             closeAndExpectEcho(c, 1000, "");
         }); FrameSocket ws = connectAndGo(client().deliverPings(true), server)) {
             ws.sendFrame("frag", false);
@@ -275,7 +275,7 @@ class PingPongTest {
             assertEquals(PING, measured.opcode());
             assertTrue(measured.fin() && measured.rsv() == 0 && measured.payload().length <= 125, measured.toString());
             c.sendPong(measured.payload());
-            assertEquals(new ClientFrame(PING, true, 0, utf8("hello")), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(PING, true, utf8("hello")), c.readFrame(WAIT));
             c.sendPong(utf8("hello"));
             closeAndExpectEcho(c, 1000, "");
         }); FrameSocket ws = connectAndGo(client().pongAutoConsume(false), server)) {
@@ -298,7 +298,7 @@ class PingPongTest {
             awaitGo(c);
             c.sendRaw(concat(frame(TEXT, false, utf8("Hel")), frame(PING, true, utf8("mid")),
                     frame(CONTINUATION, true, utf8("lo"))));
-            assertEquals(new ClientFrame(PONG, true, 0, utf8("mid")), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(PONG, true, utf8("mid")), c.readFrame(WAIT));
             closeAndExpectEcho(c, 1000, "");
         }); FrameSocket ws = connectAndGo(server)) {
             assertTextPart(ws.readFrame(), Opcode.TEXT, false, "Hel");

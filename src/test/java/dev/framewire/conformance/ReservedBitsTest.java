@@ -17,20 +17,20 @@ import static dev.framewire.conformance.ServerSteps.frame;
 import static dev.framewire.conformance.ServerSteps.frameWithRsv;
 import static dev.framewire.conformance.ServerSteps.sendChoppedUntilRefused;
 import static dev.framewire.conformance.ServerSteps.utf8;
-import static dev.framewire.testing.ScriptedConnection.BINARY;
-import static dev.framewire.testing.ScriptedConnection.CLOSE;
-import static dev.framewire.testing.ScriptedConnection.CONTINUATION;
-import static dev.framewire.testing.ScriptedConnection.PING;
-import static dev.framewire.testing.ScriptedConnection.PONG;
-import static dev.framewire.testing.ScriptedConnection.TEXT;
+import static dev.framewire.testkit.WireFrame.BINARY;
+import static dev.framewire.testkit.WireFrame.CLOSE;
+import static dev.framewire.testkit.WireFrame.CONTINUATION;
+import static dev.framewire.testkit.WireFrame.PING;
+import static dev.framewire.testkit.WireFrame.PONG;
+import static dev.framewire.testkit.WireFrame.TEXT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.framewire.FrameSocket;
 import dev.framewire.Opcode;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.WireFrame;
 
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -156,7 +156,7 @@ class ReservedBitsTest {
     })
     void reservedBitsOnOtherFramesFailTheConnectionAfterTheMessageBeforeThem(int opcode, int rsvBits) throws Exception {
         int rsv = rsvBits << 4;
-        byte[] payload = opcode == CLOSE ? ScriptedConnection.closePayload(1000, "bye") : new byte[] {0, 1, 2, 3};
+        byte[] payload = opcode == CLOSE ? WireFrame.closePayload(1000, "bye") : new byte[] {0, 1, 2, 3};
         try (ScriptedServer server = ScriptedServer.start(c -> {
             awaitGo(c);
             c.sendText("before");

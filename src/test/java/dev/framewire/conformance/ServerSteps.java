@@ -1,17 +1,21 @@
 package dev.framewire.conformance;
 
-import static dev.framewire.testing.ScriptedConnection.BINARY;
-import static dev.framewire.testing.ScriptedConnection.CLOSE;
-import static dev.framewire.testing.ScriptedConnection.CONTINUATION;
-import static dev.framewire.testing.ScriptedConnection.PONG;
-import static dev.framewire.testing.ScriptedConnection.TEXT;
+import static dev.framewire.testkit.WireFrame.BINARY;
+import static dev.framewire.testkit.WireFrame.CLOSE;
+import static dev.framewire.testkit.WireFrame.CONTINUATION;
+import static dev.framewire.testkit.WireFrame.PONG;
+import static dev.framewire.testkit.WireFrame.TEXT;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.framewire.testing.ClientFrame;
-import dev.framewire.testing.ScriptedConnection;
+import dev.framewire.testkit.ClientFrame;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.ServerConnection;
+import dev.framewire.testkit.WireFrame.LengthEncoding;
+import dev.framewire.testkit.WireFrame;
+import dev.framewire.testkit.Writes;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -25,7 +29,7 @@ import java.util.Random;
 
 /**
  * What the scripted server does and checks in the conformance cases: the steps Autobahn|Testsuite's
- * fuzzing server takes, written against {@link ScriptedConnection}. Every read is bounded by
+ * fuzzing server takes, written against {@link ServerConnection}. Every read is bounded by
  * {@link #WAIT}.
  */
 final class ServerSteps {
@@ -37,9 +41,6 @@ final class ServerSteps {
     static final int RSV1 = 0x40;
     static final int RSV2 = 0x20;
     static final int RSV3 = 0x10;
-
-    /** How a server-sent frame's payload length is written (RFC 6455, section 5.2). */
-    enum LengthEncoding { BITS_7, BITS_16, BITS_64 }
 
     /** What the client sent when it failed the connection. */
     enum WireEnd {
@@ -58,10 +59,10 @@ final class ServerSteps {
 
     /**
      * Waits for the client's "go", so that nothing the script sends next arrives together with the
-     * 101 response (see {@link dev.framewire.testing.ScriptedServer} on why that matters).
+     * 101 response (see {@link dev.framewire.testkit.ScriptedServer} on why that matters).
      */
-    static void awaitGo(ScriptedConnection c) throws IOException {
-        assertEquals(new ClientFrame(TEXT, true, 0, utf8("go")), c.readFrame(WAIT), "the client speaks first");
+    static void awaitGo(ServerConnection c) throws IOException {
+        assertEquals(ClientFrame.of(TEXT, true, utf8("go")), c.readFrame(WAIT), "the client speaks first");
     }
 
     /**
@@ -69,7 +70,7 @@ final class ServerSteps {
      * checks its framing: masked (checked by the connection), no RSV bit, TEXT or BINARY first,
      * CONTINUATION after, FIN exactly on the last frame.
      */
-    static ClientMessage readMessage(ScriptedConnection c) throws IOException {
+    static ClientMessage readMessage(ServerConnection c) throws IOException {
         ByteArrayOutputStream joined = new ByteArrayOutputStream();
         int opcode = -1;
         int frames = 0;
@@ -94,7 +95,7 @@ final class ServerSteps {
     }
 
     /** Reads the client's echo of a message and checks it is exactly what was sent. */
-    static ClientMessage expectEcho(ScriptedConnection c, int opcode, byte[] payload) throws IOException {
+    static ClientMessage expectEcho(ServerConnection c, int opcode, byte[] payload) throws IOException {
         ClientMessage echo = readMessage(c);
         assertEquals(opcode, echo.opcode(), "the echo's type");
         if (!Arrays.equals(payload, echo.payload())) {
@@ -108,14 +109,14 @@ final class ServerSteps {
      * Runs the closing handshake from the server's side: sends Close, expects the client's answering
      * Close with the same code (the JDK answers with the code alone), then the end of TCP.
      */
-    static void closeAndExpectEcho(ScriptedConnection c, int code, String reason) throws IOException {
+    static void closeAndExpectEcho(ServerConnection c, int code, String reason) throws IOException {
         c.sendClose(code, reason);
         expectClose(c, code);
         expectTcpEnd(c);
     }
 
     /** Reads the client's next frame, skipping Pongs, and expects a Close with {@code code}. */
-    static ClientFrame expectClose(ScriptedConnection c, int code) throws IOException {
+    static ClientFrame expectClose(ServerConnection c, int code) throws IOException {
         ClientFrame frame;
         do {
             frame = c.readFrame(WAIT);
@@ -127,7 +128,7 @@ final class ServerSteps {
     }
 
     /** Expects the client to send nothing more and close TCP (FIN, or a reset). */
-    static void expectTcpEnd(ScriptedConnection c) throws IOException {
+    static void expectTcpEnd(ServerConnection c) throws IOException {
         try {
             ClientFrame extra = c.readFrame(WAIT);
             fail("the client sent " + extra + " after its Close");
@@ -147,7 +148,7 @@ final class ServerSteps {
      * (an echo, a Pong) is a failure of the test: after the offending frame the client must not
      * process anything.
      */
-    static WireEnd expectFailure(ScriptedConnection c, int code) throws IOException {
+    static WireEnd expectFailure(ServerConnection c, int code) throws IOException {
         WireEnd end;
         try {
             ClientFrame frame = c.readFrame(WAIT);
@@ -165,9 +166,12 @@ final class ServerSteps {
     // ------------------------------------------------------------------------------ sending
 
     /** Writes {@code bytes} in writes of {@code chunk} bytes each, as Autobahn's "chopped" cases do. */
-    static void sendChopped(ScriptedConnection c, byte[] bytes, int chunk) throws IOException {
-        for (int at = 0; at < bytes.length; at += chunk) {
-            c.sendRaw(Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + chunk)));
+    static void sendChopped(ServerConnection c, byte[] bytes, int chunk) throws IOException {
+        c.writes(Writes.ofSize(chunk));
+        try {
+            c.sendRaw(bytes);
+        } finally {
+            c.writes(Writes.whole());
         }
     }
 
@@ -175,7 +179,7 @@ final class ServerSteps {
      * Writes bytes the client will refuse part-way, in chunks, stopping quietly once the client has
      * closed the connection (a write may then fail with a reset or a broken pipe).
      */
-    static void sendChoppedUntilRefused(ScriptedConnection c, byte[] bytes, int chunk) throws IOException {
+    static void sendChoppedUntilRefused(ServerConnection c, byte[] bytes, int chunk) throws IOException {
         try {
             sendChopped(c, bytes, chunk);
         } catch (SocketException refused) {
@@ -185,33 +189,17 @@ final class ServerSteps {
 
     /** {@return one frame encoded with the shortest length, with {@code rsv} bits set in its first byte} */
     static byte[] frameWithRsv(int opcode, boolean fin, byte[] payload, int rsv) {
-        byte[] frame = ScriptedConnection.encodeFrame(opcode, fin, payload);
-        frame[0] |= (byte) rsv;
-        return frame;
+        return WireFrame.of(opcode, payload).fin(fin).rsv(rsv >> 4).encode();
     }
 
     /** {@return an unmasked frame whose payload length is written with {@code encoding}, minimal or not} */
     static byte[] frameWithLength(int opcode, byte[] payload, LengthEncoding encoding) {
-        ByteBuffer frame = ByteBuffer.allocate(10 + payload.length);
-        frame.put((byte) (0x80 | opcode));
-        switch (encoding) {
-            case BITS_7 -> frame.put((byte) payload.length);
-            case BITS_16 -> frame.put((byte) 126).putShort((short) payload.length);
-            case BITS_64 -> frame.put((byte) 127).putLong(payload.length);
-        }
-        frame.put(payload);
-        return Arrays.copyOf(frame.array(), frame.position());
+        return WireFrame.of(opcode, payload).lengthEncoding(encoding).encode();
     }
 
     /** {@return a frame with the MASK bit and a masking key, which a server must never send} */
     static byte[] maskedFrame(int opcode, byte[] payload) {
-        byte[] key = {0x37, (byte) 0xFA, 0x21, 0x3D};
-        ByteBuffer frame = ByteBuffer.allocate(6 + payload.length);
-        frame.put((byte) (0x80 | opcode)).put((byte) (0x80 | payload.length)).put(key);
-        for (int i = 0; i < payload.length; i++) {
-            frame.put((byte) (payload[i] ^ key[i & 3]));
-        }
-        return frame.array();
+        return WireFrame.of(opcode, payload).masked().encode(); // RFC 6455's example key, 37 FA 21 3D
     }
 
     /** {@return the frames concatenated, to be sent in one write} */
@@ -224,7 +212,7 @@ final class ServerSteps {
     }
 
     static byte[] frame(int opcode, boolean fin, byte[] payload) {
-        return ScriptedConnection.encodeFrame(opcode, fin, payload);
+        return WireFrame.of(opcode, payload).fin(fin).encode();
     }
 
     // ------------------------------------------------------------------------------ payloads

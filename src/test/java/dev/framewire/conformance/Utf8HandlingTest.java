@@ -13,12 +13,12 @@ import static dev.framewire.conformance.ServerSteps.expectFailure;
 import static dev.framewire.conformance.ServerSteps.frame;
 import static dev.framewire.conformance.ServerSteps.hex;
 import static dev.framewire.conformance.ServerSteps.utf8;
-import static dev.framewire.testing.ScriptedConnection.BINARY;
-import static dev.framewire.testing.ScriptedConnection.CLOSE;
-import static dev.framewire.testing.ScriptedConnection.CONTINUATION;
-import static dev.framewire.testing.ScriptedConnection.PING;
-import static dev.framewire.testing.ScriptedConnection.PONG;
-import static dev.framewire.testing.ScriptedConnection.TEXT;
+import static dev.framewire.testkit.WireFrame.BINARY;
+import static dev.framewire.testkit.WireFrame.CLOSE;
+import static dev.framewire.testkit.WireFrame.CONTINUATION;
+import static dev.framewire.testkit.WireFrame.PING;
+import static dev.framewire.testkit.WireFrame.PONG;
+import static dev.framewire.testkit.WireFrame.TEXT;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,8 +29,8 @@ import dev.framewire.Frame;
 import dev.framewire.FrameSocket;
 import dev.framewire.Message;
 import dev.framewire.Opcode;
-import dev.framewire.testing.ClientFrame;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ClientFrame;
+import dev.framewire.testkit.ScriptedServer;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -296,7 +296,7 @@ class Utf8HandlingTest {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             awaitGo(c);
             c.sendPing(notUtf8);
-            assertEquals(new ClientFrame(PONG, true, 0, notUtf8), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(PONG, true, notUtf8), c.readFrame(WAIT));
             c.sendBinary(notUtf8);
             expectEcho(c, BINARY, notUtf8);
             closeAndExpectEcho(c, 1000, "");
@@ -319,7 +319,7 @@ class Utf8HandlingTest {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             awaitGo(c);
             expectEcho(c, TEXT, utf8("after"));
-            assertEquals(new ClientFrame(PING, true, 0, utf8("after")), c.readFrame(WAIT));
+            assertEquals(ClientFrame.of(PING, true, utf8("after")), c.readFrame(WAIT));
             c.sendPong(utf8("after"));
             closeAndExpectEcho(c, 1000, "");
         }); FrameSocket ws = connectAndGo(server)) {

@@ -7,7 +7,7 @@ import dev.framewire.FrameSocket;
 import dev.framewire.WebSocketException;
 import dev.framewire.testing.ConnectProxy;
 import dev.framewire.testing.JettyEchoServer;
-import dev.framewire.testing.SelfSignedCertificate;
+import dev.framewire.testkit.SelfSignedCertificate;
 
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class ConnectingTlsAndProxyTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        serverCertificate = SelfSignedCertificate.generate(dir, "ip:127.0.0.1", "dns:localhost");
+        serverCertificate = SelfSignedCertificate.forNames("127.0.0.1", "localhost");
         tls = JettyEchoServer.startTls(serverCertificate);
     }
 
@@ -70,7 +70,7 @@ class ConnectingTlsAndProxyTest {
 
     @Test
     void presentAClientCertificate(@TempDir Path clientDir) throws Exception {
-        SelfSignedCertificate client = SelfSignedCertificate.generate(clientDir, "dns:client.invalid");
+        SelfSignedCertificate client = SelfSignedCertificate.forNames("client.invalid");
         Path clientTrust = client.writeTrustStore(clientDir.resolve("clients.p12"), PASSWORD);
         try (JettyEchoServer mutual = JettyEchoServer.startMutualTls(serverCertificate, clientTrust, PASSWORD)) {
             SSLContext trustServer = Connecting.trustPem(serverCertificate.writePem(clientDir.resolve("server.pem")));
@@ -84,7 +84,7 @@ class ConnectingTlsAndProxyTest {
             serverOnly.load(null, null);
             serverOnly.setCertificateEntry("server", serverCertificate.certificate());
             trust.init(serverOnly);
-            assertEquals("mutual TLS", Connecting.clientCertificate(mutual.uri(), client.keyStore(),
+            assertEquals("mutual TLS", Connecting.clientCertificate(mutual.uri(), client.writeKeyStore(clientDir.resolve("client.p12")),
                     client.password().toCharArray(), trust.getTrustManagers()));
         }
     }

@@ -9,10 +9,10 @@ import dev.framewire.CloseStatus;
 import dev.framewire.FrameSocket;
 import dev.framewire.Opcode;
 import dev.framewire.Reconnector;
-import dev.framewire.testing.ClientFrame;
 import dev.framewire.testing.EchoServerExtension;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ClientFrame;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.WireFrame;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -128,7 +128,7 @@ class DocsExamplesTest {
     @Test
     void reconnecting() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            assertEquals("{\"subscribe\":\"prices\"}", c.readUntil(ScriptedConnection.TEXT).text());
+            assertEquals("{\"subscribe\":\"prices\"}", c.readUntil(WireFrame.TEXT).text());
             if (c.id() == 1) {
                 c.sendText("price 1");
                 c.sendText("price 2");
@@ -136,7 +136,7 @@ class DocsExamplesTest {
             } else {
                 c.sendText("price 3");
                 c.sendText("price 4");
-                ClientFrame close = c.readUntil(ScriptedConnection.CLOSE);
+                ClientFrame close = c.readUntil(WireFrame.CLOSE);
                 assertEquals(1000, close.closeCode());
                 c.sendClose(close.closeCode(), "");
             }

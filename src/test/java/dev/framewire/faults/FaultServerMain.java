@@ -1,8 +1,8 @@
 package dev.framewire.faults;
 
 import dev.framewire.testing.JettyEchoServer;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.ServerConnection;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +45,7 @@ public final class FaultServerMain {
     public static void main(String[] args) throws Exception {
         JettyEchoServer echo = JettyEchoServer.startOn("0.0.0.0");
         JettyEchoServer echo2 = JettyEchoServer.startOn("0.0.0.0");
-        ScriptedServer scripted = ScriptedServer.builder().bindTo(InetAddress.getByName("0.0.0.0"))
+        ScriptedServer scripted = ScriptedServer.newBuilder().bindTo(InetAddress.getByName("0.0.0.0"))
                 .start(FaultServerMain::script);
         System.out.println("ports echo=" + echo.port() + " echo2=" + echo2.port() + " scripted=" + scripted.port());
         System.out.flush();
@@ -58,7 +58,7 @@ public final class FaultServerMain {
         Runtime.getRuntime().halt(0);
     }
 
-    private static void script(ScriptedConnection c) throws IOException {
+    private static void script(ServerConnection c) throws IOException {
         String target = c.requestTarget();
         int query = target.indexOf('?');
         String path = query < 0 ? target : target.substring(0, query);

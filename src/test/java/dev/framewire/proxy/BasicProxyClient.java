@@ -3,14 +3,12 @@ package dev.framewire.proxy;
 import dev.framewire.FrameSocket;
 import dev.framewire.testing.ConnectProxy;
 import dev.framewire.testing.JettyEchoServer;
-import dev.framewire.testing.SelfSignedCertificate;
+import dev.framewire.testkit.SelfSignedCertificate;
 
 import java.net.Authenticator;
 import java.net.PasswordAuthentication;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -25,8 +23,7 @@ public final class BasicProxyClient {
     }
 
     public static void main(String[] args) throws Exception {
-        Path keys = Files.createTempDirectory("framewire-proxy-child");
-        SelfSignedCertificate certificate = SelfSignedCertificate.generate(keys, "ip:127.0.0.1");
+        SelfSignedCertificate certificate = SelfSignedCertificate.forNames("127.0.0.1");
         try (ConnectProxy proxy = ConnectProxy.withBasic("proxyuser", "proxy-secret");
              JettyEchoServer plain = JettyEchoServer.start();
              JettyEchoServer tls = JettyEchoServer.startTls(certificate)) {

@@ -11,7 +11,7 @@ import dev.framewire.WebSocketException;
 import dev.framewire.testing.ConnectProxy;
 import dev.framewire.testing.JettyEchoServer;
 import dev.framewire.testing.Ports;
-import dev.framewire.testing.SelfSignedCertificate;
+import dev.framewire.testkit.SelfSignedCertificate;
 
 import java.io.IOException;
 import java.net.Authenticator;
@@ -32,7 +32,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ws:// and wss:// through a real HTTP CONNECT proxy (Jetty's ConnectHandler on loopback), with
@@ -46,16 +45,13 @@ class ProxyTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    @TempDir
-    static Path keys;
-
     private static SelfSignedCertificate certificate;
     private static JettyEchoServer plain;
     private static JettyEchoServer tls;
 
     @BeforeAll
     static void startServers() throws Exception {
-        certificate = SelfSignedCertificate.generate(keys, "ip:127.0.0.1");
+        certificate = SelfSignedCertificate.forNames("127.0.0.1");
         plain = JettyEchoServer.start();
         tls = JettyEchoServer.startTls(certificate);
     }

@@ -4,9 +4,10 @@ import dev.framewire.ConnectionClosedException;
 import dev.framewire.Frame;
 import dev.framewire.FrameSocket;
 import dev.framewire.Opcode;
-import dev.framewire.testing.ClientFrame;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ClientFrame;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.ServerConnection;
+import dev.framewire.testkit.WireFrame;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -174,20 +175,20 @@ public final class FloodHeapMeasurement {
     }
 
     /** The server's side: one frame buffer, reused, with the message number in the first 8 bytes. */
-    private static void flood(ScriptedConnection c, long messages, int messageSize) throws IOException {
+    private static void flood(ServerConnection c, long messages, int messageSize) throws IOException {
         c.readFrame(); // the client's "go"
         byte[] payload = new byte[messageSize];
         for (int k = 0; k < payload.length; k++) {
             payload[k] = (byte) k;
         }
-        byte[] frame = ScriptedConnection.encodeFrame(ScriptedConnection.BINARY, true, payload);
+        byte[] frame = WireFrame.of(WireFrame.BINARY, payload).encode();
         int payloadAt = frame.length - messageSize;
         ByteBuffer numbered = ByteBuffer.wrap(frame);
         for (long i = 0; i < messages; i++) {
             numbered.putLong(payloadAt, i);
             c.sendRaw(frame); // blocks while the client's window is full: the flood is TCP-paced
         }
-        ClientFrame close = c.readUntil(ScriptedConnection.CLOSE, READ_BOUND);
+        ClientFrame close = c.readUntil(WireFrame.CLOSE, READ_BOUND);
         c.sendClose(close.closeCode(), "");
     }
 

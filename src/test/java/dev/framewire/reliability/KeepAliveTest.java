@@ -13,10 +13,10 @@ import dev.framewire.FrameSocket;
 import dev.framewire.Message;
 import dev.framewire.Opcode;
 import dev.framewire.ReadTimeoutException;
-import dev.framewire.testing.ClientFrame;
 import dev.framewire.testing.EchoServerExtension;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ClientFrame;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.WireFrame;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -84,7 +84,7 @@ class KeepAliveTest {
                 } catch (EOFException | SocketException clientClosedOrAborted) {
                     return;
                 }
-                if (frame.opcode() == ScriptedConnection.PING) {
+                if (frame.opcode() == WireFrame.PING) {
                     pingsSeen.incrementAndGet();
                 }
             }
@@ -145,12 +145,12 @@ class KeepAliveTest {
             // Answers every Ping like a healthy peer, and counts them until the client's Close.
             while (true) {
                 ClientFrame frame = c.readFrame(WAIT);
-                if (frame.opcode() == ScriptedConnection.PING) {
+                if (frame.opcode() == WireFrame.PING) {
                     synchronized (pings) {
                         pings.add(frame);
                     }
                     c.sendPong(frame.payload());
-                } else if (frame.opcode() == ScriptedConnection.CLOSE) {
+                } else if (frame.opcode() == WireFrame.CLOSE) {
                     c.sendClose(frame.closeCode(), "");
                     return;
                 } else {

@@ -12,7 +12,7 @@ import dev.framewire.FrameSocket;
 import dev.framewire.MessageTooLargeException;
 import dev.framewire.SendTimeoutException;
 import dev.framewire.internal.Durations;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ScriptedServer;
 
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;

@@ -10,8 +10,9 @@ import dev.framewire.MessageStream;
 import dev.framewire.MessageTooLargeException;
 import dev.framewire.Opcode;
 import dev.framewire.testing.JettyEchoServer;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.ServerConnection;
+import dev.framewire.testkit.WireFrame;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,7 +39,7 @@ class TinyFragmentsHeapTest {
     private static final int FRAMES_PER_WRITE = 30_000;
 
     /** Sends one message as {@code fragments} one-byte frames ('a', 'b', …, cycling), in big writes. */
-    private static void sendInOneByteFragments(ScriptedConnection c, int opcode, long fragments) throws IOException {
+    private static void sendInOneByteFragments(ServerConnection c, int opcode, long fragments) throws IOException {
         byte[] chunk = new byte[FRAMES_PER_WRITE * 3];
         for (long sent = 0; sent < fragments; ) {
             int n = (int) Math.min(FRAMES_PER_WRITE, fragments - sent);
@@ -75,9 +76,9 @@ class TinyFragmentsHeapTest {
         long fragments = 2_000_000;
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.readFrame(WAIT); // the client speaks first: megabytes right behind the 101 meet the JDK's greeting loss
-            sendInOneByteFragments(c, ScriptedConnection.BINARY, fragments);
-            sendInOneByteFragments(c, ScriptedConnection.TEXT, fragments);
-            sendInOneByteFragments(c, ScriptedConnection.BINARY, fragments);
+            sendInOneByteFragments(c, WireFrame.BINARY, fragments);
+            sendInOneByteFragments(c, WireFrame.TEXT, fragments);
+            sendInOneByteFragments(c, WireFrame.BINARY, fragments);
             c.awaitClientClosed(WAIT);
         }); FrameSocket ws = FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri())) {
             ws.sendText("go");
@@ -106,7 +107,7 @@ class TinyFragmentsHeapTest {
              ScriptedServer hostile = ScriptedServer.start(c -> {
                  try {
                      c.readFrame(WAIT); // the client speaks first (docs/jdk-defects.md, the greeting loss)
-                     sendInOneByteFragments(c, ScriptedConnection.BINARY, fragments);
+                     sendInOneByteFragments(c, WireFrame.BINARY, fragments);
                  } catch (IOException refusedAndClosed) {
                      // the client refused the message and closed: writing on fails, as it should
                  }

@@ -16,12 +16,11 @@ import dev.framewire.Opcode;
 import dev.framewire.Reconnector;
 import dev.framewire.WebSocketException;
 import dev.framewire.testing.JettyEchoServer;
-import dev.framewire.testing.SelfSignedCertificate;
+import dev.framewire.testkit.SelfSignedCertificate;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code wss://} against the embedded Jetty server with a certificate the test generates: a client
@@ -49,16 +47,13 @@ class TlsTest {
     /** A failed TLS handshake on loopback takes milliseconds; this only catches a hang. */
     private static final Duration FAILURE_BOUND = Duration.ofSeconds(20);
 
-    @TempDir
-    static Path keys;
-
     private static SelfSignedCertificate certificate;
     private static JettyEchoServer server;
     private static HttpClient trustingClient;
 
     @BeforeAll
     static void startTlsServer() throws Exception {
-        certificate = SelfSignedCertificate.generate(keys, "ip:127.0.0.1", "dns:localhost");
+        certificate = SelfSignedCertificate.forNames("127.0.0.1", "localhost");
         server = JettyEchoServer.startTls(certificate);
         trustingClient = HttpClient.newBuilder().sslContext(certificate.trustingContext()).build();
     }
@@ -117,8 +112,8 @@ class TlsTest {
     }
 
     @Test
-    void aTrustedCertificateForAnotherHostIsRefused(@TempDir Path otherKeys) throws Exception {
-        SelfSignedCertificate elsewhere = SelfSignedCertificate.generate(otherKeys, "dns:elsewhere.invalid");
+    void aTrustedCertificateForAnotherHostIsRefused() throws Exception {
+        SelfSignedCertificate elsewhere = SelfSignedCertificate.forNames("elsewhere.invalid");
         try (JettyEchoServer wrongName = JettyEchoServer.startTls(elsewhere)) {
             HttpClient trustsIt = HttpClient.newBuilder().sslContext(elsewhere.trustingContext()).build();
             WebSocketException e = assertFailsFast(

@@ -16,8 +16,8 @@ import dev.framewire.MessageStream;
 import dev.framewire.Opcode;
 import dev.framewire.ReadTimeoutException;
 import dev.framewire.testing.EchoServerExtension;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.WireFrame;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -214,7 +214,7 @@ class StreamTest {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.readFrame();
             for (int i = 0; i < utf8.length; i++) {
-                c.sendFrame(i == 0 ? ScriptedConnection.TEXT : ScriptedConnection.CONTINUATION, i == utf8.length - 1,
+                c.sendFrame(i == 0 ? WireFrame.TEXT : WireFrame.CONTINUATION, i == utf8.length - 1,
                         new byte[] {utf8[i]});
             }
             c.awaitClientClosed(LINGER);
@@ -363,7 +363,7 @@ class StreamTest {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.sendTextFrame("half", false);
             c.sendClose(1001, "bye");
-            c.readUntil(ScriptedConnection.CLOSE);
+            c.readUntil(WireFrame.CLOSE);
             c.awaitClientClosed(LINGER);
         }); FrameSocket ws = FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri())) {
             MessageStream in = ws.readMessageStream();

@@ -1,5 +1,8 @@
 package dev.framewire.testing;
 
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.SelfSignedCertificate;
+
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -237,8 +240,7 @@ public final class JettyEchoServer implements AutoCloseable {
 
     private static SslContextFactory.Server serverTls(SelfSignedCertificate certificate) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setKeyStorePath(certificate.keyStore().toString());
-        ssl.setKeyStoreType("PKCS12");
+        ssl.setKeyStore(certificate.keyStore());
         ssl.setKeyStorePassword(certificate.password());
         ssl.setKeyManagerPassword(certificate.password());
         return ssl;

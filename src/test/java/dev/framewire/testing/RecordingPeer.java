@@ -1,5 +1,9 @@
 package dev.framewire.testing;
 
+import dev.framewire.testkit.ClientFrame;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.ServerConnection;
+import dev.framewire.testkit.WireFrame;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -58,7 +62,7 @@ public final class RecordingPeer implements AutoCloseable {
         server.close();
     }
 
-    private void record(ScriptedConnection raw) throws IOException, InterruptedException {
+    private void record(ServerConnection raw) throws IOException, InterruptedException {
         Connection connection = new Connection(raw);
         accepted.add(connection);
         while (true) {
@@ -70,7 +74,7 @@ public final class RecordingPeer implements AutoCloseable {
                 return;
             }
             connection.frames.add(frame);
-            if (frame.opcode() == ScriptedConnection.CLOSE) {
+            if (frame.opcode() == WireFrame.CLOSE) {
                 connection.frames.add(new Ended(null));
                 try {
                     raw.sendClose(frame.closeCode(), "");
@@ -89,15 +93,15 @@ public final class RecordingPeer implements AutoCloseable {
 
     /** The server side of one connection: what the client sent, and a way to send it anything. */
     public static final class Connection {
-        private final ScriptedConnection raw;
+        private final ServerConnection raw;
         private final BlockingQueue<Object> frames = new LinkedBlockingQueue<>();
 
-        private Connection(ScriptedConnection raw) {
+        private Connection(ServerConnection raw) {
             this.raw = raw;
         }
 
         /** For sending frames or any bytes to the client; sends may come from any thread. */
-        public ScriptedConnection raw() {
+        public ServerConnection raw() {
             return raw;
         }
 
@@ -136,7 +140,7 @@ public final class RecordingPeer implements AutoCloseable {
             while (true) {
                 ClientFrame frame = next();
                 frames.add(frame);
-                if (frame.fin() && frame.opcode() < ScriptedConnection.CLOSE) {
+                if (frame.fin() && frame.opcode() < WireFrame.CLOSE) {
                     return frames;
                 }
             }
@@ -156,7 +160,7 @@ public final class RecordingPeer implements AutoCloseable {
             List<ClientFrame> before = new ArrayList<>();
             while (true) {
                 ClientFrame frame = next();
-                if (frame.opcode() == ScriptedConnection.PING && Arrays.equals(frame.payload(), payload)) {
+                if (frame.opcode() == WireFrame.PING && Arrays.equals(frame.payload(), payload)) {
                     if (!before.isEmpty()) {
                         throw new AssertionError("the client sent more than expected: " + before);
                     }

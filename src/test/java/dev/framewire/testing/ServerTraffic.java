@@ -1,6 +1,8 @@
 package dev.framewire.testing;
 
 import dev.framewire.testing.GeneratedPayloads.Alphabet;
+import dev.framewire.testkit.ServerConnection;
+import dev.framewire.testkit.WireFrame;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -77,7 +79,7 @@ public record ServerTraffic(List<ServerMessage> messages, List<Integer> tcpCuts,
      * (the end mark), from a thread of its own: the client reads meanwhile, as it must once the
      * traffic outgrows the socket buffers and the receive queue.
      */
-    public Sending sendInBackground(ScriptedConnection connection) {
+    public Sending sendInBackground(ServerConnection connection) {
         String endMark = "end mark #" + END_MARKS.incrementAndGet();
         List<byte[]> writes = writes();
         CompletableFuture<Void> done = TestThreads.supply(() -> {
@@ -198,9 +200,8 @@ public record ServerTraffic(List<ServerMessage> messages, List<Integer> tcpCuts,
                     break;
                 }
                 int to = i < offsets.size() ? offsets.get(i) : payload.length;
-                int opcode = i > 0 ? ScriptedConnection.CONTINUATION : text ? ScriptedConnection.TEXT : ScriptedConnection.BINARY;
-                wire.writeBytes(ScriptedConnection.encodeFrame(opcode, i == fragments - 1,
-                        Arrays.copyOfRange(payload, from, to)));
+                int opcode = i > 0 ? WireFrame.CONTINUATION : text ? WireFrame.TEXT : WireFrame.BINARY;
+                wire.writeBytes(WireFrame.of(opcode, Arrays.copyOfRange(payload, from, to)).fin(i == fragments - 1).encode());
                 from = to;
             }
             return wire.toByteArray();
@@ -239,8 +240,7 @@ public record ServerTraffic(List<ServerMessage> messages, List<Integer> tcpCuts,
         }
 
         byte[] wire() {
-            return ScriptedConnection.encodeFrame(ping ? ScriptedConnection.PING : ScriptedConnection.PONG, true,
-                    GeneratedPayloads.bytes(size, seed));
+            return WireFrame.of(ping ? WireFrame.PING : WireFrame.PONG, GeneratedPayloads.bytes(size, seed)).encode();
         }
 
         String describe(int fragments) {

@@ -1,5 +1,7 @@
 package dev.framewire.testing;
 
+import dev.framewire.testkit.ClientFrame;
+import dev.framewire.testkit.WireFrame;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -46,16 +48,16 @@ public final class WireAssertions {
      * each frame of a text message must hold whole characters, well-formed UTF-8 on its own.
      */
     public static void assertSameMessage(List<ClientFrame> expected, List<ClientFrame> actual) {
-        List<ClientFrame> data = actual.stream().filter(frame -> frame.opcode() < ScriptedConnection.CLOSE).toList();
+        List<ClientFrame> data = actual.stream().filter(frame -> frame.opcode() < WireFrame.CLOSE).toList();
         for (int i = 0; i < data.size(); i++) {
             ClientFrame frame = data.get(i);
-            int opcode = i == 0 ? expected.stream().filter(f -> f.opcode() < ScriptedConnection.CLOSE)
-                    .findFirst().orElseThrow().opcode() : ScriptedConnection.CONTINUATION;
+            int opcode = i == 0 ? expected.stream().filter(f -> f.opcode() < WireFrame.CLOSE)
+                    .findFirst().orElseThrow().opcode() : WireFrame.CONTINUATION;
             if (frame.opcode() != opcode || frame.fin() != (i == data.size() - 1) || frame.rsv() != 0) {
                 throw new AssertionError("data frame #" + i + " of " + data.size() + " is " + frame
                         + ": expected opcode " + opcode + ", FIN on the last one only: " + actual);
             }
-            if (data.get(0).opcode() == ScriptedConnection.TEXT) {
+            if (data.get(0).opcode() == WireFrame.TEXT) {
                 assertWellFormedUtf8("data frame #" + i + " of " + data.size(), frame.payload());
             }
         }
@@ -70,7 +72,7 @@ public final class WireAssertions {
             String difference = want.opcode() == got.opcode() ? GeneratedPayloads.difference(want.payload(), got.payload())
                     : "expected " + want + " but got " + got;
             if (difference != null) {
-                throw new AssertionError((want.opcode() < ScriptedConnection.CLOSE ? "the data" : "the control frame")
+                throw new AssertionError((want.opcode() < WireFrame.CLOSE ? "the data" : "the control frame")
                         + " at #" + i + " of " + expectedRuns.size() + " (data runs and control frames): "
                         + difference);
             }
@@ -82,7 +84,7 @@ public final class WireAssertions {
         List<ClientFrame> runs = new ArrayList<>();
         ByteArrayOutputStream run = null;
         for (ClientFrame frame : frames) {
-            if (frame.opcode() < ScriptedConnection.CLOSE) {
+            if (frame.opcode() < WireFrame.CLOSE) {
                 if (run == null) {
                     run = new ByteArrayOutputStream();
                 }
@@ -90,13 +92,13 @@ public final class WireAssertions {
                 continue;
             }
             if (run != null) {
-                runs.add(new ClientFrame(0, false, 0, run.toByteArray()));
+                runs.add(ClientFrame.of(0, false, run.toByteArray()));
                 run = null;
             }
             runs.add(frame);
         }
         if (run != null) {
-            runs.add(new ClientFrame(0, false, 0, run.toByteArray()));
+            runs.add(ClientFrame.of(0, false, run.toByteArray()));
         }
         return runs;
     }

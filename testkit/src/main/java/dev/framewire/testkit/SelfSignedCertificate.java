@@ -59,6 +59,22 @@ public final class SelfSignedCertificate {
      * @throws IllegalStateException if the JDK lacks EC P-256 or SHA256withECDSA, which every JDK has
      */
     public static SelfSignedCertificate generate() {
+        return forNames("127.0.0.1", "::1", "localhost");
+    }
+
+    /**
+     * {@return a new key pair and a certificate for exactly these names}, for example one for
+     * {@code "elsewhere.invalid"} only, which a client connecting to 127.0.0.1 must refuse
+     *
+     * @param names IP address literals ({@code "127.0.0.1"}, {@code "::1"}) and DNS names
+     *     ({@code "localhost"}), the certificate's subject alternative names
+     * @throws IllegalArgumentException if no name is given
+     * @throws IllegalStateException if the JDK lacks EC P-256 or SHA256withECDSA, which every JDK has
+     */
+    public static SelfSignedCertificate forNames(String... names) {
+        if (names.length == 0) {
+            throw new IllegalArgumentException("a certificate needs at least one name");
+        }
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -69,10 +85,13 @@ public final class SelfSignedCertificate {
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             byte[] validity = Der.sequence(Der.utcTime(now.minus(1, ChronoUnit.DAYS)),
                     Der.utcTime(now.plus(2, ChronoUnit.DAYS)));
-            byte[] subjectAlternativeNames = Der.sequence(
-                    Der.tagged(0x87, InetAddress.getByName("127.0.0.1").getAddress()), // iPAddress
-                    Der.tagged(0x87, InetAddress.getByName("::1").getAddress()),
-                    Der.tagged(0x82, "localhost".getBytes(StandardCharsets.US_ASCII))); // dNSName
+            byte[][] alternatives = new byte[names.length][];
+            for (int i = 0; i < names.length; i++) {
+                alternatives[i] = isIpLiteral(names[i])
+                        ? Der.tagged(0x87, InetAddress.getByName(names[i]).getAddress())  // iPAddress
+                        : Der.tagged(0x82, names[i].getBytes(StandardCharsets.US_ASCII)); // dNSName
+            }
+            byte[] subjectAlternativeNames = Der.sequence(alternatives);
             byte[] extensions = Der.tagged(0xA3, Der.sequence(Der.sequence(Der.oid(2, 5, 29, 17),
                     Der.tagged(0x04, subjectAlternativeNames))));
             byte[] serial = Der.tagged(0x02, new BigInteger(63, new SecureRandom()).add(BigInteger.ONE).toByteArray());
@@ -91,6 +110,11 @@ public final class SelfSignedCertificate {
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("could not make a self-signed certificate: " + e, e);
         }
+    }
+
+    /** A literal the JDK parses without a lookup: digits and dots, or anything with a colon (IPv6). */
+    private static boolean isIpLiteral(String name) {
+        return name.contains(":") || name.matches("[0-9.]+");
     }
 
     /** {@return the certificate (without the key)} */

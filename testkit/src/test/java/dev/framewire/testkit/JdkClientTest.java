@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
@@ -198,15 +199,16 @@ class JdkClientTest {
 
     // ---------------------------------------------------------------- a raw JDK client
 
-    private static WebSocket connect(HttpClient client, ScriptedServer server, Events events) throws Exception {
+    static WebSocket connect(HttpClient client, ScriptedServer server, Events events) throws Exception {
         return client.newWebSocketBuilder().buildAsync(server.uri(), events).get(10, TimeUnit.SECONDS);
     }
 
     /** What the JDK client received, as strings: each whole message, a Ping, the Close, an error. */
     static final class Events implements WebSocket.Listener {
         private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        private final BlockingQueue<byte[]> binaries = new LinkedBlockingQueue<>();
         private final StringBuilder text = new StringBuilder();
-        private int binary;
+        private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
 
         String next() throws InterruptedException {
             String event = events.poll(10, TimeUnit.SECONDS);
@@ -227,12 +229,20 @@ class JdkClientTest {
             return null;
         }
 
+        /** {@return the payload of the binary message that {@link #next()} reported last as "binary N"} */
+        byte[] lastBinary() {
+            return binaries.remove();
+        }
+
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            binary += data.remaining();
+            byte[] part = new byte[data.remaining()];
+            data.get(part);
+            binary.writeBytes(part);
             if (last) {
-                events.add("binary " + binary);
-                binary = 0;
+                binaries.add(binary.toByteArray());
+                events.add("binary " + binary.size());
+                binary.reset();
             }
             webSocket.request(1);
             return null;
