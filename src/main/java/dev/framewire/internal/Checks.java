@@ -89,7 +89,9 @@ public final class Checks {
         URI shown = Uris.withoutUserInfo(uri); // never a password in a message
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         requireArgument(scheme.equals("ws") || scheme.equals("wss"), "Expected a ws:// or wss:// URI: %s", shown);
-        requireArgument(uri.getHost() != null, "Expected a URI with a host: %s", shown);
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException(Uris.noHost(shown)); // names the part that is not a host
+        }
         requireArgument(uri.getRawFragment() == null, "Expected a URI without a fragment: %s", shown);
         return uri;
     }

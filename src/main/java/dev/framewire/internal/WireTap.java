@@ -5,8 +5,9 @@ import dev.framewire.Opcode;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.util.concurrent.ThreadLocalRandom;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * framewire's log, through {@link System.Logger} (so no logging dependency) under the name
@@ -16,9 +17,10 @@ import java.nio.ByteBuffer;
  * secrets, and then at most {@value #PAYLOAD_LIMIT} characters of each.
  *
  * <p>With {@code java.util.logging} (the JDK's default backend) DEBUG is {@code FINE} and TRACE
- * is {@code FINER}. Each line starts with a tag of the connection ({@code fw-} and eight random hex digits, also in
+ * is {@code FINER}. Each line starts with a tag of the connection ({@code fw-} and eight hex digits, also in
  * {@code FrameSocket.toString()}) and its URI, so the lines of one
- * connection can be told apart. Checking the level costs one volatile read per frame when off.
+ * connection can be told apart: no two connections of a JVM run share a tag, and runs start from
+ * different random points. Checking the level costs one volatile read per frame when off.
  */
 public final class WireTap {
 
@@ -31,12 +33,34 @@ public final class WireTap {
     private final String label;
     private final boolean payloads = Boolean.getBoolean(PAYLOADS_PROPERTY);
 
+    /**
+     * The next tag of this JVM run, before {@link #mix}: a random start, so that runs differ, then
+     * one step per connection, so that no two connections of a run share a tag (until 2^32 of them
+     * have been made). A tag drawn at random for each connection, as before, repeats within a run
+     * by the birthday bound: one run in two of 77,000 connections had two with the same tag. This
+     * counter is the one piece of JVM-wide mutable state here, and it is safe: it holds nothing of
+     * any connection, is touched once per connect by one lock-free increment, and its wrapping
+     * around would only reuse names.
+     */
+    private static final AtomicInteger NEXT_TAG = new AtomicInteger(ThreadLocalRandom.current().nextInt());
+
     /** Creates the tap of one connection to {@code uri}. */
     public WireTap(URI uri) {
-        // A random tag tells connections apart without a JVM-wide counter, and differs between
-        // runs (an identity hash often repeats: the first connection of two runs had the same).
-        this.tag = String.format("fw-%08x", ThreadLocalRandom.current().nextInt());
+        this.tag = String.format("fw-%08x", mix(NEXT_TAG.getAndIncrement()));
         this.label = "[" + tag + " " + uri + "] ";
+    }
+
+    /**
+     * MurmurHash3's finalizer: a bijection on {@code int}, so distinct counts stay distinct tags,
+     * while consecutive connections get tags that look nothing alike in a log.
+     */
+    static int mix(int x) {
+        x ^= x >>> 16;
+        x *= 0x85ebca6b;
+        x ^= x >>> 13;
+        x *= 0xc2b2ae35;
+        x ^= x >>> 16;
+        return x;
     }
 
     /** {@return the connection's tag, which starts every log line of it: {@code fw-} and eight hex digits} */

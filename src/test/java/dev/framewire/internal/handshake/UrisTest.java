@@ -3,6 +3,7 @@ package dev.framewire.internal.handshake;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 
@@ -31,5 +32,23 @@ class UrisTest {
         assertEquals("ws://not_a_host:80/x", Uris.withoutUserInfo(registry).toString());
         URI noUser = new URI("ws://not_a_host:80/x");
         assertSame(noUser, Uris.withoutUserInfo(noUser));
+    }
+
+    @Test
+    void aHostNameWithAnUnderscoreIsNamedWithWhatToDo() {
+        assertEquals("The host \"my_host\" in ws://my_host:8080/ is not a valid host name: \"_\" is not allowed in a"
+                + " host name (letters, digits, hyphens and dots only), so java.net.URI (and java.net.http with it)"
+                + " finds no host in this URI. Give the host a name without \"_\" (for a Docker Compose service,"
+                + " rename it or add a network alias such as \"my-host\"), or connect to its IP address",
+                Uris.noHost(URI.create("ws://my_host:8080/")));
+        String two = Uris.noHost(URI.create("wss://a_b~c/x"));
+        assertTrue(two.startsWith("The host \"a_b~c\" in wss://a_b~c/x is not a valid host name: \"_\", \"~\" are not"), two);
+        String hyphen = Uris.noHost(URI.create("ws://-bad-.example:1/"));
+        assertTrue(hyphen.contains("\"-bad-.example\" in ws://-bad-.example:1/ is not a valid host name: a label of a"
+                + " host name may not start or end with a hyphen"), hyphen);
+        assertTrue(hyphen.endsWith("Connect with a valid host name or the host's IP address"), hyphen);
+        assertEquals("Expected a URI with a host: ws://:8080/ has a port but no host name; put the host before the port,"
+                + " as in ws://example.com:8080/", Uris.noHost(URI.create("ws://:8080/")));
+        assertEquals("Expected a URI with a host: ws:///x", Uris.noHost(URI.create("ws:///x")));
     }
 }
