@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * and sends commands as JSON text messages. {@code docs/interop.md} has what each test showed.
  */
 @Tag("interop")
+@Requires(program = "chromium", debianPackage = "chromium")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ChromiumDevToolsTest {
 

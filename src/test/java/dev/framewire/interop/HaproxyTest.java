@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code mode tcp}, where it never looks at HTTP. {@code docs/interop.md} has what each showed.
  */
 @Tag("interop")
+@Requires(program = "haproxy", debianPackage = "haproxy")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HaproxyTest {
 

@@ -19,17 +19,16 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real program that production puts in front of (or instead of) a WebSocket server, started by a
  * test as a process of its own on 127.0.0.1 with a configuration generated into a directory of
  * its own: nginx, HAProxy, squid, Chromium.
  *
- * <p>{@link #find} looks for the program. When it is absent the test is skipped with a message
- * that names the Debian package, unless the environment variable {@value #REQUIRED} is {@code 1}
- * (as {@code .ci/run} sets it, after installing the packages): then a missing program fails the
- * test, so CI cannot pass by testing nothing.
+ * <p>A test class marked {@link Requires} is skipped, reported with a message that names the
+ * Debian package, when its program is absent, unless the environment variable {@value #REQUIRED}
+ * is {@code 1} (as {@code .ci/run} sets it, after installing the packages): then a missing program
+ * fails the class, so CI cannot pass by testing nothing. {@link #find} gives the program's path.
  *
  * <p>{@link #close} ends the process (SIGTERM, then SIGKILL after 5 s); a JVM shutdown hook does
  * the same for one a test forgot, so no intermediary outlives the test JVM when it exits normally.
@@ -58,26 +57,31 @@ final class Intermediary implements AutoCloseable {
     }
 
     /**
-     * {@return the program's path}, or skips the calling test (fails it, under {@value #REQUIRED}=1)
-     * when it is on neither the {@code PATH} nor in the usual system directories
+     * {@return the program's path}; fails the calling test when it is on neither the {@code PATH}
+     * nor in the usual system directories (a test class marked {@link Requires} is skipped before
+     * it gets here, unless {@value #REQUIRED}{@code =1})
      *
      * @param program       the executable's name, such as {@code nginx}
      * @param debianPackage the Debian package that brings it
      */
     static Path find(String program, String debianPackage) {
-        Optional<Path> found = locate(program);
-        if (found.isEmpty()) {
-            String message = program + " is not installed here (on Debian: apt-get install " + debianPackage
-                    + "; .ci/run does that)";
-            if ("1".equals(System.getenv(REQUIRED))) {
-                fail(message + " (" + REQUIRED + "=1, so this is a failure, not a skip)");
-            }
-            Assumptions.abort(message);
-        }
-        return found.get();
+        return locate(program).orElseGet(() -> fail(missing(program, debianPackage)));
     }
 
-    private static Optional<Path> locate(String program) {
+    /**
+     * {@return what a test says about a missing program}; throws instead, as a failure, when
+     * {@value #REQUIRED}{@code =1}
+     */
+    static String missing(String program, String debianPackage) {
+        String message = program + " is not installed here (on Debian: apt-get install " + debianPackage
+                + "; .ci/run does that)";
+        if ("1".equals(System.getenv(REQUIRED))) {
+            throw new AssertionError(message + " (" + REQUIRED + "=1, so this is a failure, not a skip)");
+        }
+        return message;
+    }
+
+    static Optional<Path> locate(String program) {
         List<String> path = new ArrayList<>();
         String env = System.getenv("PATH");
         if (env != null) {

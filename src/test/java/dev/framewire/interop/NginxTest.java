@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ws://} to the Jetty echo server. {@code docs/interop.md} has what each test showed.
  */
 @Tag("interop")
+@Requires(program = "nginx", debianPackage = "nginx")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class NginxTest {
 

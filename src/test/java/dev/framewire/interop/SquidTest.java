@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * wrong password and a missing {@code Authenticator} give.
  */
 @Tag("interop")
+@Requires(program = "squid", debianPackage = "squid")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SquidTest {
 
