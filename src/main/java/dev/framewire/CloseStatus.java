@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param code   the status code, 0 to 65535: one of the constants of this class, such as
  *               {@value #NORMAL_CLOSURE}, or an application's code from 3000 to 4999
  * @param reason the reason, never {@code null}: the UTF-8 text after the code in the Close
- *               frame (at most 123 bytes on the wire), empty when the peer gave none and for
- *               {@value #NO_STATUS_RECEIVED} and {@value #ABNORMAL_CLOSURE}
+ *               frame (at most 123 bytes on the wire); empty when the peer gave none, and in the
+ *               {@value #NO_STATUS_RECEIVED} and {@value #ABNORMAL_CLOSURE} that framewire reports
  * @serial exclude
  */
 public record CloseStatus(int code, String reason) implements Serializable {

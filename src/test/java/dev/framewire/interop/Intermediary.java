@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +31,9 @@ import java.util.stream.Stream;
  * is {@code 1} (as {@code .ci/run} sets it, after installing the packages): then a missing program
  * fails the class, so CI cannot pass by testing nothing. {@link #find} gives the program's path.
  *
- * <p>{@link #close} ends the process (SIGTERM, then SIGKILL after 5 s); a JVM shutdown hook does
- * the same for one a test forgot, so no intermediary outlives the test JVM when it exits normally.
+ * <p>{@link #close} ends the process and its children (SIGTERM, then SIGKILL after 5 s) and
+ * deletes its directory; a JVM shutdown hook ends a process a test forgot, so no intermediary
+ * outlives the test JVM when it exits normally.
  */
 final class Intermediary implements AutoCloseable {
 
@@ -218,6 +220,18 @@ final class Intermediary implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(reaper);
         } catch (IllegalStateException shuttingDown) {
             // The hook runs anyway.
+        }
+        deleteDirectory();
+    }
+
+    /** Deletes the configuration and logs (a Chromium profile is megabytes); a failed start quoted them already. */
+    private void deleteDirectory() {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            // A file the program was still writing: /tmp is cleaned by the system in the end.
         }
     }
 

@@ -20,6 +20,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,9 @@ class SquidTest {
         plain = JettyEchoServer.start();
         tls = JettyEchoServer.startTls(certificate);
         Path dir = Intermediary.directory("squid");
-        Files.writeString(dir.resolve("passwd"), PASSWD_LINE);
+        // Read by squid's helper, which runs as squid's own user: readable whatever the umask.
+        Files.setPosixFilePermissions(Files.writeString(dir.resolve("passwd"), PASSWD_LINE),
+                PosixFilePermissions.fromString("rw-r--r--"));
         port = Intermediary.freePort();
         String conf = String.join("\n",
                 "http_port 127.0.0.1:" + port,
