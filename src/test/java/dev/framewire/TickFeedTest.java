@@ -12,6 +12,7 @@ import java.net.ProtocolException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntUnaryOperator;
@@ -477,7 +479,7 @@ class TickFeedTest {
 
     private static Feed readWithJdkDefault(URI uri) throws Exception {
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-        WebSocket ws = GreetingServerTest.open(jdkDefault, uri, new JdkGreetingLoss.FeedListener(events));
+        WebSocket ws = GreetingServerTest.open(jdkDefault, uri, new FeedListener(events));
         List<String> messages = new ArrayList<>();
         try {
             while (true) {
@@ -486,7 +488,7 @@ class TickFeedTest {
                     return new Feed(messages, End.STALLED, null);
                 } else if (event instanceof String message) {
                     messages.add(message);
-                } else if (event instanceof JdkGreetingLoss.Closed closed) {
+                } else if (event instanceof Closed closed) {
                     CloseStatus status = new CloseStatus(closed.code(), closed.reason());
                     return new Feed(messages, status.equals(DONE) ? End.CLOSED : End.FAILED,
                             status.equals(DONE) ? null : "Close " + status);
@@ -506,5 +508,56 @@ class TickFeedTest {
 
     private static String abbreviate(String message) {
         return message.length() <= 80 ? message : message.substring(0, 77) + "...";
+    }
+
+    /** The peer's Close, as {@link FeedListener} reports it. */
+    private record Closed(int code, String reason) {
+    }
+
+    /**
+     * The JDK's default client's listener (as in repro/JdkGreetingLoss.java): it reports each whole message (a text's {@code String}, a binary one as
+     * {@code "binary, N bytes"}), then the peer's {@link Closed Close} or the error, as events.
+     */
+    private static final class FeedListener implements WebSocket.Listener {
+        private final BlockingQueue<Object> events;
+        private final StringBuilder text = new StringBuilder();
+        private int binaryBytes;
+
+        FeedListener(BlockingQueue<Object> events) {
+            this.events = events;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                events.add(text.toString());
+                text.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            binaryBytes += data.remaining();
+            if (last) {
+                events.add("binary, " + binaryBytes + " bytes");
+                binaryBytes = 0;
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            events.add(new Closed(statusCode, reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            events.add(error);
+        }
     }
 }

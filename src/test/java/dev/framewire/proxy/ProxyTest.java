@@ -11,6 +11,7 @@ import dev.framewire.WebSocketException;
 import dev.framewire.testing.ConnectProxy;
 import dev.framewire.testing.JettyEchoServer;
 import dev.framewire.testing.Ports;
+import dev.framewire.testing.BasicProxyClient;
 import dev.framewire.testing.SelfSignedCertificate;
 
 import java.io.IOException;

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * is the one valid message sent after the refused calls.
  */
 @Timeout(30)
-class ArgumentCheckTest {
+class ArgumentChecksTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration SHORT = Duration.ofMillis(200);

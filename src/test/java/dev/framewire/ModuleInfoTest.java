@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The compiled module descriptor is the contract with module-path users: check it exactly. */
-class ModuleDescriptorTest {
+class ModuleInfoTest {
 
     private static ModuleDescriptor descriptor() throws Exception {
         try (InputStream in = Files.newInputStream(Path.of("target", "classes", "module-info.class"))) {

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * reached or never answer.
  */
 @Timeout(30)
-class HandshakeFailureTest {
+class ConnectingTest {
 
     private static final Duration CONNECT = Duration.ofSeconds(5);
 

@@ -56,7 +56,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * its window, so that waits are exact and no test waits through them.
  */
 @Timeout(30)
-class ReconnectorTest {
+class ReconnectingTest {
 
     private static final Duration SECOND = Duration.ofSeconds(1);
 

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * when nothing did.
  */
 @Timeout(60)
-class ConnectErrorMessageTest {
+class ErrorsTest {
 
     private static final Duration CONNECT = Duration.ofSeconds(5);
 

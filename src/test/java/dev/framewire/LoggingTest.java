@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * java.util.logging, so standard JUL configuration switches it on.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class WireTapTest {
+class LoggingTest {
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();

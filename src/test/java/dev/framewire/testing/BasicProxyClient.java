@@ -1,9 +1,6 @@
-package dev.framewire.proxy;
+package dev.framewire.testing;
 
 import dev.framewire.FrameSocket;
-import dev.framewire.testing.ConnectProxy;
-import dev.framewire.testing.JettyEchoServer;
-import dev.framewire.testing.SelfSignedCertificate;
 
 import java.net.Authenticator;
 import java.net.PasswordAuthentication;
