@@ -1,21 +1,27 @@
 package dev.framewire;
 
+import static dev.framewire.testing.FrameAssertions.assertRoundTrip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.framewire.testing.ClientFrame;
+import dev.framewire.testing.EchoServerExtension;
 import dev.framewire.testing.ScriptedConnection;
 import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testing.TestThreads;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * docs/closing.md: how {@code close()} and {@code close(code, reason)} end a connection (checked on
@@ -25,6 +31,14 @@ import org.junit.jupiter.api.Timeout;
 class ClosingTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration SHORT = Duration.ofMillis(200);
+
+    @RegisterExtension
+    static final EchoServerExtension server = new EchoServerExtension();
+
+    private static FrameSocket connect() throws IOException {
+        return FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri());
+    }
 
     /** A peer that reads the client's Close and never answers it. */
     private static ScriptedServer silentCloser() throws Exception {
@@ -116,6 +130,123 @@ class ClosingTest {
             assertThrows(IllegalArgumentException.class, () -> ws.close(1000, "x".repeat(124)));
             assertThrows(NullPointerException.class, () -> ws.close(1000, null));
             assertEquals("still open", ws.readMessage().text(), "nothing was sent, the connection is open");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void sendCloseIsAnsweredWithTheSameStatusWhichIsReadOnceThenTheConnectionReadsAsClosed() throws IOException {
+        try (FrameSocket ws = connect()) {
+            assertTrue(ws.isOpen());
+            ws.sendClose(1000, "bye");
+            assertFalse(ws.isOpen(), "no longer open once a Close was sent");
+
+            Frame close = ws.readFrame(WAIT);
+            assertEquals(Opcode.CLOSE, close.opcode());
+            assertEquals(Optional.of(new CloseStatus(1000, "bye")), close.closeStatus());
+            assertEquals(Optional.of(new CloseStatus(1000, "bye")), ws.closeStatus());
+
+            ConnectionClosedException read = assertThrows(ConnectionClosedException.class, () -> ws.readFrame(WAIT));
+            assertEquals(new CloseStatus(1000, "bye"), read.closeStatus());
+            ConnectionClosedException again = assertThrows(ConnectionClosedException.class, () -> ws.readMessage(WAIT));
+            assertEquals(1000, again.closeStatus().code());
+            assertThrows(ConnectionClosedException.class, () -> ws.sendText("too late"));
+            assertThrows(ConnectionClosedException.class, () -> ws.sendPing("too late"));
+            assertFalse(ws.isOpen());
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void closeIsIdempotentAndEverythingAfterItReportsTheEnd() throws IOException {
+        FrameSocket ws = connect();
+        ws.close();
+        ws.close();
+        ws.close();
+
+        assertFalse(ws.isOpen());
+        assertEquals(Optional.of(new CloseStatus(1000, "")), ws.closeStatus(),
+                "close() waits for the echo server's answering Close 1000");
+        assertThrows(ConnectionClosedException.class, () -> ws.readFrame(WAIT));
+        assertThrows(ConnectionClosedException.class, () -> ws.readFrame());
+        assertThrows(ConnectionClosedException.class, () -> ws.readMessage(WAIT));
+        assertThrows(ConnectionClosedException.class, () -> ws.sendText("x"));
+        assertThrows(ConnectionClosedException.class, () -> ws.sendFrame(new byte[] {1}, true));
+        assertThrows(ConnectionClosedException.class, () -> ws.sendPing("x"));
+        assertThrows(ConnectionClosedException.class, () -> ws.sendClose(1000, ""));
+        ws.close();
+        assertFalse(ws.isOpen());
+    }
+
+    @Test
+    @Timeout(30)
+    void closingAfterReadMessageTimedOutMidMessageDropsTheHeldParts() throws IOException {
+        FrameSocket ws = connect();
+        try {
+            ws.sendFrame("half a message", false);
+            assertThrows(ReadTimeoutException.class, () -> ws.readMessage(SHORT));
+            assertEquals(1, ws.heldParts(), "the timed-out read keeps the part for the next one");
+        } finally {
+            ws.close();
+        }
+        assertEquals(0, ws.heldParts(), "close() dropped what the unfinished message held");
+    }
+
+    /**
+     * close() drops what nobody read, so the JDK gets demand again and the peer's Close can arrive:
+     * with a full queue and no reader, close() would otherwise wait out its timeout and end with
+     * 1006 instead of the peer's 1000.
+     */
+    @Test
+    @Timeout(30)
+    void closeWithUnreadMessagesQueuedStillReceivesThePeersClose() throws Exception {
+        FrameSocket ws = FrameSocket.newBuilder().maxQueuedParts(1).closeTimeout(WAIT).connect(server.uri());
+        ws.sendText("one");
+        ws.sendText("two");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (ws.queuedParts() < 1) {
+            assertTrue(System.nanoTime() < deadline, "the echo never arrived");
+            Thread.sleep(5);
+        }
+        assertEquals(1, ws.queuedParts(), "one part fills the queue; the JDK holds the second");
+        ws.close();
+        assertEquals(Optional.of(new CloseStatus(CloseStatus.NORMAL_CLOSURE, "")), ws.closeStatus());
+    }
+
+    /**
+     * The race of issue 9's finding 2: a reader blocked mid-message holds the read lock when
+     * another thread calls close(). The reader must wake with the end, told that this side closed,
+     * and what its unfinished message held must be dropped as it leaves.
+     */
+    @Test
+    @Timeout(30)
+    void closeFromAnotherThreadWhileAReaderIsBlockedMidMessage() throws Exception {
+        FrameSocket ws = connect();
+        ws.sendFrame("half", false);
+        CompletableFuture<Throwable> reader = TestThreads.supply(() -> {
+            try {
+                ws.readMessage(WAIT);
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        // Wait until the echoed half arrived and left the queue: the blocked readMessage holds it.
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (ws.maxQueuedPartsSeen() < 1 || ws.queuedParts() != 0) {
+            assertTrue(System.nanoTime() < deadline, "the reader never took the echoed half");
+            Thread.sleep(5);
+        }
+        ws.close();
+        Throwable failure = reader.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        ConnectionClosedException closed = assertInstanceOf(ConnectionClosedException.class, failure);
+        assertTrue(closed.initiatedLocally(), "this thread's close() started the end");
+        assertTrue(closed.getMessage().startsWith("This side closed the connection"), closed.getMessage());
+        assertEquals(0, ws.heldParts(), "the reader dropped the held part as it left");
+        ConnectionClosedException later = assertThrows(ConnectionClosedException.class, () -> ws.readFrame(WAIT));
+        assertTrue(later.initiatedLocally());
+        try (FrameSocket next = connect()) {
+            assertRoundTrip(next, "another socket is not affected");
         }
     }
 }

@@ -11,18 +11,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.framewire.testing.EchoServerExtension;
+import dev.framewire.testing.Ports;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import dev.framewire.testing.Ports;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,6 +40,10 @@ class ConnectingTest {
     private static final Duration CONNECT = Duration.ofSeconds(5);
 
     private static WireMockServer wireMock;
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @RegisterExtension
+    static final EchoServerExtension server = new EchoServerExtension();
 
     @BeforeAll
     static void startWireMock() {
@@ -115,6 +123,34 @@ class ConnectingTest {
                             () -> FrameSocket.newBuilder().connectTimeout(Duration.ofMillis(500)).connect(uri).close()));
             assertFalse(e instanceof HandshakeException, "nothing answered: " + e);
             assertTrue(e.getMessage().contains(uri.toString()), e.getMessage());
+        }
+    }
+
+    @Test
+    void theServersChoiceAmongOfferedSubprotocolsIsReported() throws IOException {
+        try (FrameSocket ws = FrameSocket.newBuilder().subprotocols("superchat", "chat").connect(server.uri())) {
+            assertEquals("superchat", ws.subprotocol());
+            assertEquals("superchat", server.server().lastRequestHeaders().get("Sec-WebSocket-Protocol").stream()
+                    .flatMap(v -> List.of(v.split(",")).stream()).map(String::trim).findFirst().orElseThrow());
+        }
+    }
+
+    @Test
+    void withoutOfferedSubprotocolsTheSubprotocolIsEmpty() throws IOException {
+        try (FrameSocket ws = FrameSocket.connect(server.uri())) {
+            assertEquals("", ws.subprotocol());
+        }
+    }
+
+    @Test
+    void customHeadersReachTheServer() throws IOException {
+        try (FrameSocket ws = FrameSocket.newBuilder()
+                .header("Authorization", "Bearer abc")
+                .header("X-Trace", "trace-42")
+                .connect(server.uri())) {
+            assertTrue(ws.isOpen());
+            assertEquals("Bearer abc", server.lastRequestHeader("Authorization"));
+            assertEquals("trace-42", server.lastRequestHeader("X-Trace"));
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.framewire;
 
+import static dev.framewire.testing.FrameAssertions.assertFrame;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.framewire.testing.ClientFrame;
+import dev.framewire.testing.EchoServerExtension;
 import dev.framewire.testing.PythonWebsocketsServer;
 import dev.framewire.testing.ScriptedConnection;
 import dev.framewire.testing.ScriptedServer;
@@ -16,14 +19,16 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * docs/pings-and-keepalive.md, "A slow reader": while the receive queue is full the JDK reads
@@ -42,6 +47,10 @@ class PingsAndKeepaliveTest {
     private static final int READ_AT_ONCE = 10;
     /** Longer than the keepalive's interval and timeout together: a Pong behind a full queue would come too late. */
     private static final Duration PAUSE = Duration.ofSeconds(1);
+    private static final Duration SHORT = Duration.ofMillis(200);
+
+    @RegisterExtension
+    static final EchoServerExtension server = new EchoServerExtension();
 
     private static FrameSocket.Builder slowReadersSocket(int maxQueuedParts) {
         return FrameSocket.newBuilder().keepAlive(INTERVAL, TIMEOUT).maxQueuedParts(maxQueuedParts)
@@ -203,6 +212,57 @@ class PingsAndKeepaliveTest {
             assertTrue(ws.isOpen(), "the server's Pings were answered while the reader was slow: " + ws);
             ws.sendText("still here");
             assertEquals("still here", ws.readMessage().text());
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void withoutPongAutoConsumeThePongOfAPingIsReadAsAFrameBetweenFragments() throws IOException {
+        try (FrameSocket ws = FrameSocket.newBuilder().pongAutoConsume(false).connect(server.uri())) {
+            ws.sendFrame("a", false);
+            ws.sendPing("x");
+            ws.sendFrame("b", true);
+
+            assertFrame(Opcode.TEXT, false, "a", ws.readFrame(WAIT));
+            Frame pong = ws.readFrame(WAIT);
+            assertEquals(Opcode.PONG, pong.opcode());
+            assertTrue(pong.isFinal());
+            assertArrayEquals("x".getBytes(StandardCharsets.UTF_8), pong.bytes());
+            assertFrame(Opcode.CONTINUATION, true, "b", ws.readFrame(WAIT));
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void withoutPongAutoConsumeTheUsersOwnPingIsAnsweredEvenIfItsPayloadResemblesFramewiresPingMarker()
+            throws IOException {
+        // ping(Duration) marks its own Pings with a 10-byte payload "fw" + a sequence number. A
+        // user's Ping that merely looks alike, on a socket that never called ping(), is the user's:
+        // its Pong must reach readFrame when Pongs are not consumed.
+        byte[] lookalike = "fw\u00e9\u00e9\u00e9\u00e9".getBytes(StandardCharsets.UTF_8); // 10 bytes
+        assertEquals(10, lookalike.length);
+        try (FrameSocket ws = FrameSocket.newBuilder().pongAutoConsume(false).connect(server.uri())) {
+            ws.sendPing(ByteBuffer.wrap(lookalike));
+            ws.sendText("marker");
+
+            Frame pong = ws.readFrame(WAIT);
+            assertEquals(Opcode.PONG, pong.opcode(), () -> "expected the Pong of the user's Ping, got " + pong);
+            assertArrayEquals(lookalike, pong.bytes());
+            assertFrame(Opcode.TEXT, true, "marker", ws.readFrame(WAIT));
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void pingMeasuresARoundTripAndItsPongNeverReachesReadFrame() throws IOException {
+        try (FrameSocket ws = FrameSocket.newBuilder().pongAutoConsume(false).connect(server.uri())) {
+            Duration rtt = ws.ping(Duration.ofSeconds(5));
+            assertFalse(rtt.isNegative() || rtt.isZero(), "round trip " + rtt);
+            assertTrue(rtt.compareTo(Duration.ofSeconds(5)) < 0, "round trip " + rtt);
+
+            ReadTimeoutException timeout = assertThrows(ReadTimeoutException.class, () -> ws.readFrame(SHORT));
+            assertEquals(SHORT, timeout.timeout());
+            assertTrue(ws.isOpen());
         }
     }
 }

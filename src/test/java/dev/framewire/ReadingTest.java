@@ -1,15 +1,31 @@
 package dev.framewire;
 
+import static dev.framewire.testing.FrameAssertions.assertFrame;
+import static dev.framewire.testing.FrameAssertions.assertRoundTrip;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.framewire.testing.EchoServerExtension;
 import dev.framewire.testing.ScriptedServer;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
-
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What docs/reading.md promises about the end, against a byte-exact scripted peer: once a read has
@@ -23,6 +39,14 @@ class ReadingTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration LINGER = Duration.ofSeconds(5);
+    private static final Duration SHORT = Duration.ofMillis(200);
+
+    @RegisterExtension
+    static final EchoServerExtension server = new EchoServerExtension();
+
+    private static FrameSocket connect() throws IOException {
+        return FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri());
+    }
 
     /** A server that sends half a message, waits for the client's word, then closes with 1000. */
     private static ScriptedServer halfAMessageThenClose() throws Exception {
@@ -109,6 +133,280 @@ class ReadingTest {
                 }
             }
             assertEquals("ab", message == null ? null : message.text());
+        }
+    }
+
+    @Test
+    void readMessageJoinsTextFragments() throws IOException {
+        try (FrameSocket ws = connect()) {
+            ws.sendFrame("one-", false);
+            ws.sendFrame("two-", false);
+            ws.sendFrame("three", true);
+
+            Message message = ws.readMessage(WAIT);
+            assertEquals(Opcode.TEXT, message.type());
+            assertEquals("one-two-three", message.text());
+        }
+    }
+
+    @Test
+    void readMessageJoinsBinaryFragments() throws IOException {
+        try (FrameSocket ws = connect()) {
+            ws.sendFrame(new byte[] {1, 2}, false);
+            ws.sendFrame(ByteBuffer.wrap(new byte[] {3}), false);
+            ws.sendFrame(new byte[] {4, 5, 6}, true);
+
+            Message message = ws.readMessage(WAIT);
+            assertEquals(Opcode.BINARY, message.type());
+            assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6}, message.bytes());
+        }
+    }
+
+    @Test
+    void readMessageSkipsPongsEvenWithoutPongAutoConsume() throws IOException {
+        try (FrameSocket ws = FrameSocket.newBuilder().pongAutoConsume(false).connect(server.uri())) {
+            ws.sendPing("before");
+            ws.sendFrame("a", false);
+            ws.sendPing("between");
+            ws.sendFrame("b", true);
+
+            Message message = ws.readMessage(WAIT);
+            assertEquals(Opcode.TEXT, message.type());
+            assertEquals("ab", message.text());
+        }
+    }
+
+    private static String largeText() {
+        StringBuilder text = new StringBuilder(200_000);
+        int i = 0;
+        while (text.length() < 200_000) {
+            text.append("line ").append(i++).append(" caf\u00e9 \uD83D\uDE00 \u20ac;");
+        }
+        return text.toString();
+    }
+
+    private static byte[] largeBinary() {
+        byte[] bytes = new byte[200 * 1024];
+        new Random(42).nextBytes(bytes);
+        return bytes;
+    }
+
+    @Test
+    void largeTextMessageWithNonAsciiRoundTripsThroughReadMessage() throws IOException {
+        String text = largeText();
+        try (FrameSocket ws = connect()) {
+            ws.sendText(text);
+            Message echo = ws.readMessage(WAIT);
+            assertEquals(Opcode.TEXT, echo.type());
+            assertEquals(text.length(), echo.text().length());
+            assertEquals(text, echo.text());
+        }
+    }
+
+    @Test
+    void largeTextMessageReadFrameByFrameConcatenatesToTheSameText() throws IOException {
+        String text = largeText();
+        try (FrameSocket ws = connect()) {
+            ws.sendText(text);
+            StringBuilder joined = new StringBuilder();
+            List<Frame> parts = new ArrayList<>();
+            Frame frame;
+            do {
+                frame = ws.readFrame(WAIT);
+                parts.add(frame);
+                assertTrue(frame.isText(), () -> "not text: " + parts.get(parts.size() - 1));
+                joined.append(frame.text());
+            } while (!frame.isFinal());
+
+            assertEquals(Opcode.TEXT, parts.get(0).opcode());
+            for (int i = 1; i < parts.size(); i++) {
+                assertEquals(Opcode.CONTINUATION, parts.get(i).opcode(), "part " + i);
+            }
+            for (int i = 0; i < parts.size() - 1; i++) {
+                assertFalse(parts.get(i).isFinal(), "only the last part is final, not part " + i);
+            }
+            assertTrue(parts.size() > 1, "200 KB of text arrives in several parts, got " + parts.size());
+            assertEquals(text, joined.toString());
+            assertRoundTrip(ws, "after");
+        }
+    }
+
+    @Test
+    void largeBinaryMessageRoundTripsThroughReadMessage() throws IOException {
+        byte[] bytes = largeBinary();
+        try (FrameSocket ws = connect()) {
+            ws.sendBinary(ByteBuffer.wrap(bytes));
+            Message echo = ws.readMessage(WAIT);
+            assertEquals(Opcode.BINARY, echo.type());
+            assertArrayEquals(bytes, echo.bytes());
+        }
+    }
+
+    @Test
+    void largeBinaryMessageReadFrameByFrameConcatenatesToTheSameBytes() throws IOException {
+        byte[] bytes = largeBinary();
+        try (FrameSocket ws = connect()) {
+            ws.sendBinary(ByteBuffer.wrap(bytes));
+            ByteArrayOutputStream joined = new ByteArrayOutputStream();
+            List<Frame> parts = new ArrayList<>();
+            Frame frame;
+            do {
+                frame = ws.readFrame(WAIT);
+                parts.add(frame);
+                assertFalse(frame.isText());
+                joined.writeBytes(frame.bytes());
+            } while (!frame.isFinal());
+
+            assertEquals(Opcode.BINARY, parts.get(0).opcode());
+            for (int i = 1; i < parts.size(); i++) {
+                assertEquals(Opcode.CONTINUATION, parts.get(i).opcode(), "part " + i);
+            }
+            assertArrayEquals(bytes, joined.toByteArray());
+            assertRoundTrip(ws, "after");
+        }
+    }
+
+    @Test
+    void readFrameTimesOutAndTheConnectionStaysUsable() throws IOException {
+        try (FrameSocket ws = connect()) {
+            ReadTimeoutException e = assertThrows(ReadTimeoutException.class, () -> ws.readFrame(SHORT));
+            assertEquals(SHORT, e.timeout());
+            assertTrue(ws.isOpen());
+            assertRoundTrip(ws, "still here");
+        }
+    }
+
+    @Test
+    void theBuildersReadTimeoutBoundsReadFrameAndReadMessageWithoutArguments() throws IOException {
+        try (FrameSocket ws = FrameSocket.newBuilder().readTimeout(SHORT).connect(server.uri())) {
+            ReadTimeoutException frame = assertThrows(ReadTimeoutException.class, () -> ws.readFrame());
+            assertEquals(SHORT, frame.timeout());
+            ReadTimeoutException message = assertThrows(ReadTimeoutException.class, () -> ws.readMessage());
+            assertEquals(SHORT, message.timeout());
+            ws.sendText("in time");
+            assertEquals("in time", ws.readMessage().text());
+        }
+    }
+
+    @Test
+    void readMessageTimingOutMidMessageLosesNothing() throws IOException {
+        try (FrameSocket ws = connect()) {
+            ws.sendFrame("first half, ", false);
+            ReadTimeoutException e = assertThrows(ReadTimeoutException.class, () -> ws.readMessage(SHORT));
+            assertEquals(SHORT, e.timeout());
+            assertTrue(ws.isOpen());
+
+            ws.sendFrame("second half", true);
+            Message message = ws.readMessage(WAIT);
+            assertEquals(Opcode.TEXT, message.type());
+            assertEquals("first half, second half", message.text());
+            assertRoundTrip(ws, "after");
+        }
+    }
+
+    @Test
+    void readFrameTimingOutMidMessageThenReadingFramesGivesEveryPart() throws IOException {
+        try (FrameSocket ws = connect()) {
+            ws.sendFrame("x", false);
+            ws.sendFrame("y", false);
+            assertThrows(ReadTimeoutException.class, () -> ws.readMessage(SHORT));
+            ws.sendFrame("z", true);
+            // Parts gathered by the timed-out readMessage come out of readFrame first, in order.
+            assertFrame(Opcode.TEXT, false, "x", ws.readFrame(WAIT));
+            assertFrame(Opcode.CONTINUATION, false, "y", ws.readFrame(WAIT));
+            assertFrame(Opcode.CONTINUATION, true, "z", ws.readFrame(WAIT));
+        }
+    }
+
+    @Test
+    void aMessageOverMaxMessageSizeIsRefusedAndTheConnectionCloses() throws IOException {
+        try (FrameSocket ws = FrameSocket.newBuilder().maxMessageSize(1000).connect(server.uri())) {
+            ws.sendText("x".repeat(2000));
+
+            MessageTooLargeException tooLarge = assertThrows(MessageTooLargeException.class,
+                    () -> ws.readMessage(WAIT));
+            assertEquals(1000, tooLarge.limit());
+            assertTrue(tooLarge.size() > 1000, "size " + tooLarge.size());
+
+            ConnectionClosedException closed = assertThrows(ConnectionClosedException.class,
+                    () -> ws.readMessage(Duration.ofSeconds(5)));
+            assertEquals(1008, closed.closeStatus().code(), "the echo server answers framewire's Close 1008");
+            assertThrows(ConnectionClosedException.class, () -> ws.readFrame(WAIT));
+            assertFalse(ws.isOpen());
+            assertEquals(1008, ws.closeStatus().orElseThrow().code());
+        }
+    }
+
+    @Test
+    void aBinaryMessageOverMaxMessageSizeIsRefusedAndTheConnectionCloses() throws IOException {
+        try (FrameSocket ws = FrameSocket.newBuilder().maxMessageSize(1000).connect(server.uri())) {
+            ws.sendFrame(new byte[600], false);
+            ws.sendFrame(new byte[600], true);
+
+            MessageTooLargeException tooLarge = assertThrows(MessageTooLargeException.class,
+                    () -> ws.readMessage(WAIT));
+            assertEquals(1000, tooLarge.limit());
+            assertEquals(1200, tooLarge.size());
+            ConnectionClosedException closed = assertThrows(ConnectionClosedException.class,
+                    () -> ws.readMessage(Duration.ofSeconds(5)));
+            assertEquals(1008, closed.closeStatus().code());
+        }
+    }
+
+    @Test
+    void aMessageAtMaxMessageSizeIsAccepted() throws IOException {
+        try (FrameSocket ws = FrameSocket.newBuilder().maxMessageSize(1000).connect(server.uri())) {
+            String text = "\u00e9".repeat(500); // exactly 1000 UTF-8 bytes
+            assertRoundTrip(ws, text);
+        }
+    }
+
+    @Test
+    void aSlowReaderIsBoundedByMaxQueuedPartsAndStillGetsEveryMessageInOrder() throws Exception {
+        int messages = 200;
+        ExecutorService sendThread = Executors.newSingleThreadExecutor();
+        try (FrameSocket ws = FrameSocket.newBuilder().maxQueuedParts(4).connect(server.uri())) {
+            Future<?> sends = sendThread.submit(() -> {
+                for (int i = 0; i < messages; i++) {
+                    ws.sendText("message " + i + " " + "-".repeat(100));
+                }
+                return null;
+            });
+            sends.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+            // The reader has not read: framewire stopped reading after 4 parts, so the Pong that
+            // the server sent behind the 200 echoes cannot be seen yet.
+            assertThrows(ReadTimeoutException.class, () -> ws.ping(Duration.ofMillis(500)));
+            assertEquals(4, ws.maxQueuedPartsSeen(), "the queue filled up to its bound");
+
+            for (int i = 0; i < messages; i++) {
+                Message m = ws.readMessage(WAIT);
+                assertEquals("message " + i + " " + "-".repeat(100), m.text());
+            }
+            assertTrue(ws.maxQueuedPartsSeen() <= 4, "held at once: " + ws.maxQueuedPartsSeen());
+            assertNotNull(ws.ping(Duration.ofSeconds(5)));
+        } finally {
+            sendThread.shutdownNow();
+            assertTrue(sendThread.awaitTermination(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aReaderThatSpinsGetsEveryEchoInOrder() throws Exception {
+        // readSpin changes how a reader waits, never what it reads: frames, messages and
+        // timeouts behave as without it.
+        try (FrameSocket ws = FrameSocket.newBuilder().readSpin(Duration.ofMillis(1)).connect(server.uri())) {
+            for (int i = 0; i < 200; i++) {
+                ws.sendText("m" + i);
+                assertEquals("m" + i, ws.readMessage().text());
+            }
+            ws.sendFrame("one", false);
+            ws.sendFrame("two", true);
+            assertFrame(Opcode.TEXT, false, "one", ws.readFrame());
+            assertFrame(Opcode.CONTINUATION, true, "two", ws.readFrame());
+            assertThrows(ReadTimeoutException.class, () -> ws.readMessage(Duration.ofMillis(20)));
+            ws.sendText("after the timeout");
+            assertEquals("after the timeout", ws.readMessage().text());
         }
     }
 }
