@@ -1,6 +1,7 @@
 package dev.framewire;
 
 import static dev.framewire.testing.FrameAssertions.assertFrame;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,6 +52,12 @@ class PingsAndKeepaliveTest {
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();
+    private static final Duration LINGER = Duration.ofSeconds(10);
+
+    private static FrameSocket.Builder scriptedClient() {
+        // Most scripts never answer a Close: do not let close() wait its default 5 s for one.
+        return FrameSocket.newBuilder().readTimeout(WAIT).closeTimeout(Duration.ofMillis(200));
+    }
 
     private static FrameSocket.Builder slowReadersSocket(int maxQueuedParts) {
         return FrameSocket.newBuilder().keepAlive(INTERVAL, TIMEOUT).maxQueuedParts(maxQueuedParts)
@@ -263,6 +270,65 @@ class PingsAndKeepaliveTest {
             ReadTimeoutException timeout = assertThrows(ReadTimeoutException.class, () -> ws.readFrame(SHORT));
             assertEquals(SHORT, timeout.timeout());
             assertTrue(ws.isOpen());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void deliverPingsReturnsThePingBetweenTheFragments() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendTextFrame("Hel", false);
+            c.sendPing("mid".getBytes(UTF_8));
+            c.sendContinuation("lo", true);
+            c.awaitClientClosed(LINGER);
+        }); FrameSocket ws = scriptedClient().deliverPings(true).connect(server.uri())) {
+            assertFrame(Opcode.TEXT, false, "Hel", ws.readFrame());
+            assertFrame(Opcode.PING, true, "mid", ws.readFrame());
+            assertFrame(Opcode.CONTINUATION, true, "lo", ws.readFrame());
+            ws.abort();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void readMessageSkipsADeliveredPingInsideTheMessage() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendBinaryFrame(new byte[] {1, 2}, false);
+            c.sendPing(new byte[] {9});
+            c.sendContinuation(new byte[] {3}, true);
+            c.awaitClientClosed(LINGER);
+        }); FrameSocket ws = scriptedClient().deliverPings(true).connect(server.uri())) {
+            Message message = ws.readMessage();
+            assertEquals(Opcode.BINARY, message.type());
+            assertArrayEquals(new byte[] {1, 2, 3}, message.bytes());
+            ws.abort();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anUnsolicitedPongIsConsumedByDefault() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendPong("heartbeat".getBytes(UTF_8));
+            c.sendText("after");
+            c.awaitClientClosed(LINGER);
+        }); FrameSocket ws = scriptedClient().connect(server.uri())) {
+            assertFrame(Opcode.TEXT, true, "after", ws.readFrame());
+            ws.abort();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anUnsolicitedPongIsReturnedWithoutPongAutoConsume() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendPong("heartbeat".getBytes(UTF_8));
+            c.sendText("after");
+            c.awaitClientClosed(LINGER);
+        }); FrameSocket ws = scriptedClient().pongAutoConsume(false).connect(server.uri())) {
+            assertFrame(Opcode.PONG, true, "heartbeat", ws.readFrame());
+            assertFrame(Opcode.TEXT, true, "after", ws.readFrame());
+            ws.abort();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.framewire;
 
 import static dev.framewire.testing.FrameAssertions.assertFrame;
 import static dev.framewire.testing.FrameAssertions.assertRoundTrip;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.framewire.testing.EchoServerExtension;
+import dev.framewire.testing.ScriptedConnection;
 import dev.framewire.testing.ScriptedServer;
 
 import java.io.ByteArrayOutputStream;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,11 +41,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ReadingTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final Duration LINGER = Duration.ofSeconds(5);
+    private static final Duration LINGER = Duration.ofSeconds(10);
     private static final Duration SHORT = Duration.ofMillis(200);
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();
+    private static FrameSocket.Builder scriptedClient() {
+        // Most scripts never answer a Close: do not let close() wait its default 5 s for one.
+        return FrameSocket.newBuilder().readTimeout(WAIT).closeTimeout(Duration.ofMillis(200));
+    }
 
     private static FrameSocket connect() throws IOException {
         return FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri());
@@ -407,6 +414,52 @@ class ReadingTest {
             assertThrows(ReadTimeoutException.class, () -> ws.readMessage(Duration.ofMillis(20)));
             ws.sendText("after the timeout");
             assertEquals("after the timeout", ws.readMessage().text());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void serverFragmentedMessageWithAPingBetweenFragmentsReadsAsItsParts() throws Exception {
+        CompletableFuture<String> pongSeen = new CompletableFuture<>();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendTextFrame("Hel", false);
+            c.sendPing("mid".getBytes(UTF_8));
+            c.sendContinuation("lo", false);
+            c.sendContinuation(" world", true);
+            pongSeen.complete(c.readUntil(ScriptedConnection.PONG).text());
+            c.awaitClientClosed(LINGER);
+        }); FrameSocket ws = scriptedClient().connect(server.uri())) {
+            assertFrame(Opcode.TEXT, false, "Hel", ws.readFrame());
+            assertFrame(Opcode.CONTINUATION, false, "lo", ws.readFrame());
+            Frame last = ws.readFrame();
+            assertFrame(Opcode.CONTINUATION, true, " world", last);
+            assertTrue(last.isText());
+            assertEquals("mid", pongSeen.get(10, TimeUnit.SECONDS), "the JDK answers the Ping with the same payload");
+            ws.abort();
+            server.awaitScripts(WAIT);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void twentyThousandMessagesReachASlowReaderInOrderWithinTheQueueBound() throws Exception {
+        int count = 20_000;
+        int capacity = 16;
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            for (int i = 0; i < count; i++) {
+                c.sendText("m" + i);
+            }
+            c.awaitClientClosed(Duration.ofSeconds(50));
+        }); FrameSocket ws = scriptedClient().maxQueuedParts(capacity).connect(server.uri())) {
+            for (int i = 0; i < count; i++) {
+                if (i % 2_000 == 0) {
+                    Thread.sleep(20); // a slow reader: the server keeps sending meanwhile
+                }
+                assertEquals("m" + i, ws.readMessage().text());
+            }
+            assertTrue(ws.maxQueuedPartsSeen() <= capacity,
+                    "held " + ws.maxQueuedPartsSeen() + " parts, capacity " + capacity);
+            assertEquals(capacity, ws.maxQueuedPartsSeen(), "the queue filled up while the reader slept");
         }
     }
 }

@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
-import static dev.framewire.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -19,6 +18,8 @@ import dev.framewire.internal.reconnect.RetryClock;
 import dev.framewire.testing.ScriptedConnection;
 import dev.framewire.testing.ScriptedServer;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.reflect.Field;
@@ -39,9 +40,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -363,20 +361,4 @@ class ReconnectingTest {
         assertEquals(1, ((List<?>) headers.get(copy)).size(), "the copy has a list of its own");
     }
 
-    @Test
-    void argumentsAreCheckedWithTheValuesNamed() {
-        FrameSocket.Builder b = FrameSocket.newBuilder();
-        assertRefused(IllegalArgumentException.class, "http://example.com/", () -> b.reconnector(URI.create("http://example.com/")));
-        assertRefused(IllegalArgumentException.class, "#frag", () -> b.reconnector(URI.create("ws://example.com/#frag")));
-        assertRefused(NullPointerException.class, "uri", () -> b.reconnector(null));
-        Reconnector r = b.reconnector(URI.create("ws://example.com/"));
-        assertRefused(IllegalArgumentException.class, "initial 2 s, max 1 s", () -> r.backoff(Duration.ofSeconds(2), SECOND));
-        assertRefused(IllegalArgumentException.class, "backoff initial: 0 ns", () -> r.backoff(Duration.ZERO, SECOND));
-        assertRefused(IllegalArgumentException.class, "backoff max: -1 s", () -> r.backoff(SECOND, Duration.ofSeconds(-1)));
-        assertRefused(NullPointerException.class, "backoff max", () -> r.backoff(SECOND, null));
-        assertRefused(IllegalArgumentException.class, "maxAttempts: 0", () -> r.maxAttempts(0));
-        assertRefused(IllegalArgumentException.class, "maxAttempts: -3", () -> r.maxAttempts(-3));
-        assertRefused(IllegalArgumentException.class, "resetAfter: 0 ns", () -> r.resetAfter(Duration.ZERO));
-        assertEquals(URI.create("ws://example.com/"), r.uri());
-    }
 }
