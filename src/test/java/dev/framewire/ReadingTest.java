@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.framewire.testing.ClientFrame;
 import dev.framewire.testing.EchoServerExtension;
 import dev.framewire.testing.ScriptedConnection;
 import dev.framewire.testing.ScriptedServer;
@@ -26,9 +28,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What docs/reading.md promises about the end, against a byte-exact scripted peer: once a read has
@@ -46,6 +51,7 @@ class ReadingTest {
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();
+
     private static FrameSocket.Builder scriptedClient() {
         // Most scripts never answer a Close: do not let close() wait its default 5 s for one.
         return FrameSocket.newBuilder().readTimeout(WAIT).closeTimeout(Duration.ofMillis(200));
@@ -461,5 +467,75 @@ class ReadingTest {
                     "held " + ws.maxQueuedPartsSeen() + " parts, capacity " + capacity);
             assertEquals(capacity, ws.maxQueuedPartsSeen(), "the queue filled up while the reader slept");
         }
+    }
+
+    // Nothing is lost, and memory is bounded: a server floods a reader that does not read; the
+    // receive queue fills to its capacity and no further (the rest waits in TCP), and when the
+    // reader catches up every part arrives in order. The heap this bounds over a 1 GiB flood is
+    // measured by reliability.FloodHeapMeasurement (docs/limits.md).
+
+    private static final int FLOOD_MESSAGES = 64;
+
+    private static final int FLOOD_MESSAGE_SIZE = 64 * 1024;
+
+    @ParameterizedTest(name = "maxQueuedParts({0})")
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @ValueSource(ints = {64, 1})
+    void aFloodFillsTheQueueToItsCapacityAndNoFurtherAndEveryPartArrivesInOrder(int capacity) throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readFrame(); // the client speaks first, so no large frame rides with the 101
+            for (int i = 0; i < FLOOD_MESSAGES; i++) {
+                c.sendBinary(floodMessage(i));
+            }
+            ClientFrame close = c.readUntil(ScriptedConnection.CLOSE, WAIT);
+            c.sendClose(close.closeCode(), "");
+        }); FrameSocket ws = FrameSocket.newBuilder().maxQueuedParts(capacity).connect(server.uri())) {
+            ws.sendText("go");
+            // Not reading yet: wait until the queue has filled up, which it must since 4 MiB is
+            // far more than its capacity.
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (ws.maxQueuedPartsSeen() < capacity) {
+                if (System.nanoTime() > deadline) {
+                    fail("the queue never filled: " + ws.maxQueuedPartsSeen() + " of " + capacity);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+
+            int parts = 0;
+            for (int i = 0; i < FLOOD_MESSAGES; i++) {
+                ByteBuffer expected = ByteBuffer.wrap(floodMessage(i));
+                boolean first = true;
+                Frame part;
+                do {
+                    part = ws.readFrame(WAIT);
+                    parts++;
+                    assertEquals(first ? Opcode.BINARY : Opcode.CONTINUATION, part.opcode(), "message " + i);
+                    byte[] bytes = part.bytes();
+                    assertTrue(bytes.length <= expected.remaining(), "message " + i + " grew");
+                    assertEquals(ByteBuffer.wrap(bytes), expected.slice().limit(bytes.length), "message " + i);
+                    expected.position(expected.position() + bytes.length);
+                    first = false;
+                } while (!part.isFinal());
+                assertEquals(0, expected.remaining(), "message " + i + " is short");
+            }
+            assertTrue(parts > capacity, "the flood was larger than the queue: " + parts + " parts");
+            assertTrue(ws.maxQueuedPartsSeen() <= capacity,
+                    "held at once: " + ws.maxQueuedPartsSeen() + ", capacity " + capacity);
+            assertEquals(capacity, ws.maxQueuedPartsSeen());
+
+            ws.sendClose(1000, "");
+            assertEquals(Opcode.CLOSE, ws.readFrame(WAIT).opcode());
+            server.awaitScripts(WAIT);
+        }
+    }
+
+    /** Message {@code i}: its number, then bytes that depend on it and on their offset. */
+    private static byte[] floodMessage(int i) {
+        byte[] bytes = new byte[FLOOD_MESSAGE_SIZE];
+        ByteBuffer.wrap(bytes).putInt(i);
+        for (int k = 4; k < bytes.length; k++) {
+            bytes[k] = (byte) (i * 31 + k);
+        }
+        return bytes;
     }
 }
