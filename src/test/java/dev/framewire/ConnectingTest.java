@@ -66,7 +66,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConnectingTest {
 
     private static final Duration CONNECT = Duration.ofSeconds(5);
-
     private static WireMockServer wireMock;
     private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -190,11 +189,8 @@ class ConnectingTest {
 
     @TempDir
     static Path keys;
-
     private static SelfSignedCertificate certificate;
-
     private static JettyEchoServer plain;
-
     private static JettyEchoServer tls;
 
     @BeforeAll
@@ -311,7 +307,6 @@ class ConnectingTest {
         /** Percent-encoded in the URI: é and a colon, which only the first ':' may separate. */
         private static final String PASSWORD = "s3cr\u00e9t:pw";
         private static final String ENCODED = "s3cr%C3%A9t:pw";
-
         private final LogRecorder log = new LogRecorder();
         private final List<LogRecord> records = log.records();
         private final List<String> shown = new ArrayList<>();

@@ -63,7 +63,6 @@ class PingsAndKeepaliveTest {
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();
-
     private static final Duration LINGER = Duration.ofSeconds(10);
 
     private static FrameSocket.Builder scriptedClient() {
@@ -351,7 +350,6 @@ class PingsAndKeepaliveTest {
     // sockets share one scheduler thread.
 
     private static final Duration SILENCE_INTERVAL = Duration.ofMillis(200);
-
     private static final Duration SILENCE_TIMEOUT = Duration.ofMillis(300);
 
     /**
@@ -359,9 +357,7 @@ class PingsAndKeepaliveTest {
      * inbound frame; this bound only catches a keepalive that does not fire at all.
      */
     private static final Duration DETECTION_BOUND = Duration.ofSeconds(5);
-
     private static final Duration SILENCE_LINGER = Duration.ofSeconds(20);
-
     private static final int VANISHED_ROUNDS = Integer.getInteger("framewire.keepAliveVanishedRounds", 20);
 
     private static FrameSocket.Builder withKeepAlive() {

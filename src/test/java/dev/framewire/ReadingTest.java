@@ -475,7 +475,6 @@ class ReadingTest {
     // measured by reliability.FloodHeapMeasurement (docs/limits.md).
 
     private static final int FLOOD_MESSAGES = 64;
-
     private static final int FLOOD_MESSAGE_SIZE = 64 * 1024;
 
     @ParameterizedTest(name = "maxQueuedParts({0})")
