@@ -825,7 +825,7 @@ class JdkDefectsTest {
      *
      * <p>How often connections fail is the JDK's business and the machine's, so the test asserts only
      * that framewire does not fail significantly more often than the JDK's default client in the same
-     * run (the exact conditional test of {@link GreetingServerTest#chanceOfAtLeast}). The default
+     * run (the exact conditional test of {@link #chanceOfAtLeast}). The default
      * build makes {@value #DEFAULT_CONNECTIONS} connections per client, about 3 s; to measure (400
      * per client, 200 to each feed, about 30 s):
      * <pre>
