@@ -28,8 +28,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * docs/closing.md: how {@code close()} and {@code close(code, reason)} end a connection (checked on
- * the wire by a scripted peer), and that every later exception says what really ended it.
+ * docs/closing.md: how {@code close()}, {@code close(code, reason)} and {@code sendClose} end a
+ * connection (checked on the wire by a scripted peer, and against the Jetty echo server); the
+ * peer's Close, with or without a status, and a peer that drops TCP; a close racing a blocked
+ * reader, or facing a peer that stops reading; and who closed: every later exception says what
+ * really ended it, {@link ConnectionClosedException#initiatedLocally()} and its message for every
+ * way a connection ends. The Close handling of RFC 6455 on the wire is
+ * {@code conformance/CloseHandlingTest}'s.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClosingTest {
@@ -39,6 +44,7 @@ class ClosingTest {
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();
+
     private static final Duration LINGER = Duration.ofSeconds(10);
 
     private static FrameSocket.Builder scriptedClient() {
@@ -260,7 +266,8 @@ class ClosingTest {
         }
     }
 
-    // Who closed: ConnectionClosedException.initiatedLocally() and its message, for every way a connection ends
+    // Who closed: ConnectionClosedException.initiatedLocally() and its message, for every way a
+    // connection ends
 
     private static void assertLocal(ConnectionClosedException e) {
         assertTrue(e.initiatedLocally(), e::getMessage);
@@ -289,7 +296,8 @@ class ClosingTest {
         try (FrameSocket ws = connect()) {
             ws.sendClose(1000, "");
             // Refused because our Close went out ("A Close (1000) was already sent"), or because
-            // the peer's answer arrived already ("This side closed the connection; ..."): ours either way.
+            // the peer's answer arrived already ("This side closed the connection; ..."): ours
+            // either way.
             ConnectionClosedException refused = assertThrows(ConnectionClosedException.class, () -> ws.sendText("x"));
             assertTrue(refused.initiatedLocally(), refused::getMessage);
         }

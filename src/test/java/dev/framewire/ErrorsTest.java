@@ -36,9 +36,10 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every way a connect fails has a message that names the cause and the fix, and the right type:
- * {@link HandshakeException} when something answered in HTTP, a plain {@link WebSocketException}
- * when nothing did.
+ * docs/errors.md: every way a connect fails has a message that names the cause and the fix, and
+ * the right type: {@link HandshakeException} when something answered in HTTP, a plain
+ * {@link WebSocketException} when nothing did. A protocol error by the peer ends the connection
+ * as 1006 with the JDK's exception as the cause, after everything that arrived before it.
  */
 @Timeout(60)
 class ErrorsTest {

@@ -43,9 +43,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * docs/pings-and-keepalive.md, "A slow reader": while the receive queue is full the JDK reads
- * nothing, Pongs and Pings included. framewire's own keepalive must not take that for a silent
- * peer; a server's keepalive cannot tell, and what to do about it is what the page says.
+ * docs/pings-and-keepalive.md: Pongs consumed by default or returned without
+ * {@code pongAutoConsume}, Pings delivered on request, {@code ping}'s round trip; the keepalive,
+ * which finds a peer that vanished and leaves a healthy one alone; and "A slow reader": while the
+ * receive queue is full the JDK reads nothing, Pongs and Pings included. framewire's own keepalive
+ * must not take that for a silent peer; a server's keepalive cannot tell, and what to do about it
+ * is what the page says.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PingsAndKeepaliveTest {
@@ -170,8 +173,7 @@ class PingsAndKeepaliveTest {
         }
     }
 
-    // ------------------------------------------------------------------ python websockets, for
-    // real
+    // ------------------------------------------------------------------ python websockets, for real
 
     private static void assumePython() {
         assumeTrue(PythonWebsocketsServer.python().isPresent(), PythonWebsocketsServer.MISSING);

@@ -36,11 +36,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What docs/reading.md promises about the end, against a byte-exact scripted peer: once a read has
- * reported the end of the connection, every later read reports it too, and what a timed-out
- * {@code readMessage} held of an unfinished message comes out before the end ({@code readFrame})
- * or goes with it ({@code readMessage}). Before: {@code readMessage} reported the peer's Close and
- * the next {@code readFrame} returned the half message's first part.
+ * docs/reading.md, against the Jetty echo server and a byte-exact scripted peer: frame by frame
+ * (parts, not wire frames), whole messages (joined fragments, large ones, Pongs skipped),
+ * timeouts (the connection stays usable and nothing is lost), {@code readSpin}, a bounded queue
+ * that loses nothing however fast the peer, messages too large to hold, and the end: once a read
+ * has reported it, every later read reports it too, and what a timed-out {@code readMessage} held
+ * of an unfinished message comes out before the end ({@code readFrame}) or goes with it
+ * ({@code readMessage}). Before: {@code readMessage} reported the peer's Close and the next
+ * {@code readFrame} returned the half message's first part.
  */
 @Timeout(30)
 class ReadingTest {

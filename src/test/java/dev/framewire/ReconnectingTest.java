@@ -48,10 +48,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link Reconnector} against real servers: a scripted one that refuses, accepts and drops as
- * each test says, WireMock for refusals, and closed or silent ports. The backoff is observed
- * through a clock that records each wait instead of sleeping, with the jitter at the top of
- * its window, so that waits are exact and no test waits through them.
+ * docs/reconnecting.md: {@link Reconnector} against real servers: a scripted one that refuses,
+ * accepts and drops as each test says, WireMock for refusals, and closed or silent ports. The
+ * backoff is observed through a clock that records each wait instead of sleeping, with the jitter
+ * at the top of its window, so that waits are exact and no test waits through them. Its argument
+ * checks are {@link ArgumentChecksTest}'s.
  */
 @Timeout(30)
 class ReconnectingTest {

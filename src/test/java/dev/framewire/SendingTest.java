@@ -21,11 +21,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * What docs/sending.md promises of a buffer, end to end through the Jetty echo server: the peer
- * receives exactly the caller's bytes whatever the buffer's byte order, and a send that returned
- * leaves the position at the limit and nothing else changed. Before framewire handed the JDK a
- * big-endian view, a little-endian buffer of eight bytes or more reached the peer reordered on
- * JDK 17 (JDK-8351339; docs/jdk-defects.md), unless the JDK build carries the backport.
+ * docs/sending.md, end to end through the Jetty echo server: text and binary fragments stay
+ * fragments both ways, a whole or text send inside an unfinished binary message is refused, and
+ * what a send does to the caller's buffer: the peer receives exactly the caller's bytes whatever
+ * the buffer's byte order, and a send that returned leaves the position at the limit and nothing
+ * else changed. Before framewire handed the JDK a big-endian view, a little-endian buffer of
+ * eight bytes or more reached the peer reordered on JDK 17 (JDK-8351339; docs/jdk-defects.md),
+ * unless the JDK build carries the backport. Refused arguments are {@link ArgumentChecksTest}'s.
  */
 @Timeout(30)
 class SendingTest {

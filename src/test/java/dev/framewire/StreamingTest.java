@@ -43,8 +43,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * docs/streaming.md, the sending side: what a refused or interrupted call of a send stream leaves
- * behind, against real peers.
+ * docs/streaming.md: messages as streams ({@code sendStream}, {@code sendWriter},
+ * {@code readMessageStream}) against the Jetty echo server, which echoes every frame as it came,
+ * and the scripted server; what a refused or interrupted call of a send stream leaves behind; and
+ * {@link MessageStream#close()}, which leaves nothing of an abandoned message for the next read.
+ * A gibibyte each way through streams in a small heap is {@code reliability/StreamHeapTest} (tag
+ * {@code heap64m}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StreamingTest {

@@ -36,11 +36,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * What docs/threading.md promises of sends from many threads, end to end through the Jetty echo
- * server: the frames of one thread's fragmented message are never mixed with another thread's.
- * Before framewire serialized sends per message, two threads that each sent a first frame, waited
- * and sent their last one got back {@code "A-part1 B-part1 B-part2"} and {@code "A-part2"} in every
- * round.
+ * docs/threading.md: sends from many threads, end to end through the Jetty echo server, where the
+ * frames of one thread's fragmented message are never mixed with another thread's (before
+ * framewire serialized sends per message, two threads that each sent a first frame, waited and
+ * sent their last one got back {@code "A-part1 B-part1 B-part2"} and {@code "A-part2"} in every
+ * round); many sockets at once; a blocked read that an interrupt wakes; and blocking calls on
+ * virtual threads.
  */
 @Timeout(60)
 class ThreadingTest {
