@@ -41,11 +41,10 @@ class ClosingTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration SHORT = Duration.ofMillis(200);
+    private static final Duration LINGER = Duration.ofSeconds(10);
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();
-
-    private static final Duration LINGER = Duration.ofSeconds(10);
 
     private static FrameSocket.Builder scriptedClient() {
         // Most scripts never answer a Close: do not let close() wait its default 5 s for one.

@@ -66,8 +66,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConnectingTest {
 
     private static final Duration CONNECT = Duration.ofSeconds(5);
-    private static WireMockServer wireMock;
     private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private static WireMockServer wireMock;
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ErrorsTest {
 
     private static final Duration CONNECT = Duration.ofSeconds(5);
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @TempDir
     static Path keys;
@@ -52,7 +53,6 @@ class ErrorsTest {
     private static WireMockServer http;
     private static SelfSignedCertificate certificate;
     private static JettyEchoServer tls;
-    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static FrameSocket.Builder scriptedClient() {
         // Most scripts never answer a Close: do not let close() wait its default 5 s for one.

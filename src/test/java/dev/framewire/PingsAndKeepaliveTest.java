@@ -63,10 +63,10 @@ class PingsAndKeepaliveTest {
     /** Longer than the keepalive's interval and timeout together: a Pong behind a full queue would come too late. */
     private static final Duration PAUSE = Duration.ofSeconds(1);
     private static final Duration SHORT = Duration.ofMillis(200);
+    private static final Duration LINGER = Duration.ofSeconds(10);
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();
-    private static final Duration LINGER = Duration.ofSeconds(10);
 
     private static FrameSocket.Builder scriptedClient() {
         // Most scripts never answer a Close: do not let close() wait its default 5 s for one.
