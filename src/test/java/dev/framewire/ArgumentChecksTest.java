@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.framewire.testing.EchoServerExtension;
 import dev.framewire.testing.Refusals;
+import dev.framewire.testing.ScriptedConnection;
+import dev.framewire.testing.ScriptedServer;
 
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -353,5 +356,21 @@ class ArgumentChecksTest {
         assertRefused(IllegalArgumentException.class, "maxAttempts: -3", () -> r.maxAttempts(-3));
         assertRefused(IllegalArgumentException.class, "resetAfter: 0 ns", () -> r.resetAfter(Duration.ZERO));
         assertEquals(URI.create("ws://example.com/"), r.uri());
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void closeRefusesACodeOrReasonBeforeSendingAnything() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendText("still open");
+            c.readUntil(ScriptedConnection.CLOSE);
+            c.sendClose(1000, "");
+        }); FrameSocket ws = FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri())) {
+            IllegalArgumentException code = assertThrows(IllegalArgumentException.class, () -> ws.close(1006, ""));
+            assertEquals(true, code.getMessage().contains("1006"), code.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> ws.close(1000, "x".repeat(124)));
+            assertThrows(NullPointerException.class, () -> ws.close(1000, null));
+            assertEquals("still open", ws.readMessage().text(), "nothing was sent, the connection is open");
+        }
     }
 }

@@ -134,21 +134,6 @@ class ClosingTest {
     }
 
     @Test
-    void closeRefusesACodeOrReasonBeforeSendingAnything() throws Exception {
-        try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.sendText("still open");
-            c.readUntil(ScriptedConnection.CLOSE);
-            c.sendClose(1000, "");
-        }); FrameSocket ws = FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri())) {
-            IllegalArgumentException code = assertThrows(IllegalArgumentException.class, () -> ws.close(1006, ""));
-            assertEquals(true, code.getMessage().contains("1006"), code.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> ws.close(1000, "x".repeat(124)));
-            assertThrows(NullPointerException.class, () -> ws.close(1000, null));
-            assertEquals("still open", ws.readMessage().text(), "nothing was sent, the connection is open");
-        }
-    }
-
-    @Test
     @Timeout(30)
     void sendCloseIsAnsweredWithTheSameStatusWhichIsReadOnceThenTheConnectionReadsAsClosed() throws IOException {
         try (FrameSocket ws = connect()) {
