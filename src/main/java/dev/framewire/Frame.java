@@ -157,8 +157,10 @@ public final class Frame {
     }
 
     /**
-     * {@return the payload as text}: the text of a text part, the reason of a CLOSE frame, and
+     * Returns the payload as text: the text of a text part, the reason of a CLOSE frame, and
      * otherwise the payload decoded as UTF-8 (malformed input replaced by U+FFFD).
+     *
+     * @return the payload as text; empty, never {@code null}, for an empty payload
      */
     public String text() {
         if (text != null) {
@@ -171,8 +173,11 @@ public final class Frame {
     }
 
     /**
-     * {@return a new array holding the payload}: the UTF-8 encoding of a text part, the code and
-     * reason of a CLOSE frame as on the wire (empty for 1005 and 1006), otherwise the bytes as received
+     * Returns a new array holding the payload: the UTF-8 encoding of a text part, the code and
+     * reason of a CLOSE frame as on the wire (empty for 1005 and 1006), otherwise the bytes as
+     * received. Each call returns a new copy, which the caller may change.
+     *
+     * @return the payload's bytes
      */
     public byte[] bytes() {
         return text != null ? text.getBytes(StandardCharsets.UTF_8) : bytes.clone();

@@ -1,9 +1,3 @@
-package dev.framewire;
-
-import dev.framewire.testing.Greetings;
-import dev.framewire.testkit.ScriptedServer;
-import dev.framewire.testkit.WireFrame;
-
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,15 +22,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A reproduction of a java.net.http defect: the testkit's server writes its 101 response and, in
- * the same write, more than 16 KiB of frames, and a plain {@code java.net.http.WebSocket} client
- * (no framewire) checks what arrives. The
+ * A reproduction of a java.net.http defect, small enough for a JDK bug report and using only the
+ * JDK: a WebSocket server that writes its 101 response and, in the same write, more than 16 KiB
+ * of frames, and a plain {@code java.net.http.WebSocket} client that checks what arrives. The
  * client loses whole 16 KiB socket reads: {@code Http1Exchange.drainLeftOverBytes} stops and
  * drains {@code Http1AsyncReceiver} on a common-pool thread while the selector thread is still
  * offering it the rest of one socket read ({@code Http1TubeSubscriber.onNext}).
  *
  * <pre>
- * mvn -q test-compile && java -cp target/test-classes dev.framewire.JdkGreetingLoss [connections] [inline] [ticks]
+ * java repro/JdkGreetingLoss.java [connections] [inline] [ticks]
  * </pre>
  * By default the server sends one 64 KiB text frame, and the program counts the messages that
  * never complete. With {@code ticks} it sends what a market-data feed sends: an ack and 10,000
@@ -48,8 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * messages that were never sent. Each 101 response carries a header of a length that changes
  * from one connection to the next, so that the lost read cuts the feed in different places.
  * With {@code inline} the client's executor is {@code Runnable::run}, which makes the loss far
- * likelier. Not a test (though TickFeedTest uses its {@link FeedListener}): see
- * docs/jdk-defects.md for the rates measured.
+ * likelier. Not a test, so it lives outside the test tree (JdkDefectsTest, which runs the same
+ * feeds as a test, has its own copy of {@link FeedListener}): see docs/jdk-defects.md for the
+ * rates measured.
  */
 public final class JdkGreetingLoss {
 
@@ -75,19 +70,31 @@ public final class JdkGreetingLoss {
         }
         ByteArrayOutputStream frames = new ByteArrayOutputStream();
         for (String message : sent) {
-            frames.writeBytes(WireFrame.text(message).encode());
+            frames.writeBytes(textFrame(message.getBytes(StandardCharsets.US_ASCII)));
         }
         if (ticks) {
-            frames.writeBytes(WireFrame.close(1000, "").encode());
+            frames.writeBytes(new byte[] {(byte) 0x88, 2, 0x03, (byte) 0xE8}); // Close 1000
         }
         byte[] greeting = frames.toByteArray();
-        // The testkit's server, writing the 101 and the frames in one write; its 101s carry a header
-        // whose length cycles through 61 values from one connection to the next.
-        ScriptedServer server = Greetings.server(greeting, 61);
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            while (true) {
+                try {
+                    Socket socket = server.accept();
+                    Thread serving = new Thread(() -> greet(socket, greeting));
+                    serving.setDaemon(true);
+                    serving.start();
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
 
         HttpClient.Builder builder = HttpClient.newBuilder();
         HttpClient client = inline ? builder.executor(Runnable::run).build() : builder.build();
-        URI uri = server.uri();
+        URI uri = URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/");
         String executor = inline ? "inline" : "default";
         if (ticks) {
             countDamagedFeeds(client, uri, sent, connections, executor);
@@ -253,5 +260,56 @@ public final class JdkGreetingLoss {
             tick.append((char) ('a' + (seq + i) % 26));
         }
         return tick.append("\"}").toString();
+    }
+
+    private static byte[] textFrame(byte[] payload) {
+        ByteBuffer frame = ByteBuffer.allocate(10 + payload.length).put((byte) 0x81);
+        if (payload.length <= 125) {
+            frame.put((byte) payload.length);
+        } else if (payload.length <= 0xFFFF) {
+            frame.put((byte) 126).putShort((short) payload.length);
+        } else {
+            frame.put((byte) 127).putLong(payload.length);
+        }
+        frame.put(payload);
+        return Arrays.copyOf(frame.array(), frame.position());
+    }
+
+    /**
+     * Reads the upgrade request, then writes the 101 and the frames in a single write. The 101
+     * carries a header whose length cycles through 61 values from one connection to the next.
+     */
+    private static void greet(Socket socket, byte[] frames) {
+        try (socket) {
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    return;
+                }
+                head.append((char) b);
+            }
+            String key = head.toString().lines()
+                    .filter(line -> line.toLowerCase().startsWith("sec-websocket-key:"))
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                    .findFirst().orElseThrow();
+            String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
+                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+            byte[] response = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n"
+                    + "X-Pad: " + "p".repeat(CONNECTIONS.getAndIncrement() % 61) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            byte[] all = Arrays.copyOf(response, response.length + frames.length);
+            System.arraycopy(frames, 0, all, response.length, frames.length);
+            OutputStream out = socket.getOutputStream();
+            out.write(all); // one write: the 101 and the frames leave together
+            out.flush();
+            while (in.read() >= 0) {
+                // wait for the client to go; sending nothing more, so a lost read stays lost
+            }
+        } catch (Exception e) {
+            // the client aborted
+        }
     }
 }
