@@ -1,6 +1,5 @@
 package dev.framewire.testing;
 
-import dev.framewire.testkit.ScriptedServer;
 import dev.framewire.testkit.SelfSignedCertificate;
 
 import java.net.URI;
@@ -43,8 +42,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * it arrives.
  *
  * <p>It exists so that framewire is tested against an implementation it shares no code with,
- * rather than only against {@link ScriptedServer}, whose framing we wrote ourselves. The echo works
- * frame by frame, like the Chilkat echo server: each incoming text or binary frame (including each
+ * rather than only against the testkit's {@code ScriptedServer}, whose framing we wrote ourselves.
+ * The echo works frame by frame, like the Chilkat echo server: each incoming text or binary frame (including each
  * fragment of a fragmented message) goes back as one frame with the same type and FIN flag, in the
  * same order. That lets a test see that fragments it sent stayed fragments.
  *
@@ -69,7 +68,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * </ul>
  *
  * <p>Two Jetty limitations make the echo less than byte-exact; tests that need exact bytes belong
- * on {@link ScriptedServer}:
+ * on the testkit's {@code ScriptedServer}:
  * <ul>
  *   <li>Jetty hands text frames to the application as strings and holds back a UTF-8 sequence that
  *       is split across two frames until the next frame arrives, so such a character moves to the
