@@ -1,8 +1,8 @@
 package dev.framewire.testkit.consumer;
 
 import dev.framewire.CloseStatus;
-import dev.framewire.Frame;
 import dev.framewire.FrameSocket;
+import dev.framewire.Message;
 import dev.framewire.Opcode;
 import dev.framewire.testkit.ScriptedServer;
 import dev.framewire.testkit.Writes;
@@ -47,11 +47,8 @@ public final class Main {
              });
              FrameSocket ws = FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri())) {
             ws.sendText("ready");
-            Frame first = ws.readFrame();
-            Frame second = ws.readFrame();
-            check(first.opcode() == Opcode.TEXT && !first.isFinal() && first.text().equals("hel"), "the first fragment: " + first);
-            check(second.opcode() == Opcode.CONTINUATION && second.isFinal() && second.text().equals("lo"),
-                    "the second fragment: " + second);
+            Message message = ws.readMessage(); // readFrame would return the parts as they trickle in
+            check(message.type() == Opcode.TEXT && message.text().equals("hello"), "the message: " + message);
             check(ws.readFrame().opcode() == Opcode.CLOSE, "then the server's Close");
             check(ws.closeStatus().orElseThrow().equals(CloseStatus.of(1000, "bye")), "its status: " + ws.closeStatus());
             server.awaitScripts(WAIT);
