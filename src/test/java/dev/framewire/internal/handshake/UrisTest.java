@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Credentials taken out of a URI before it is shown: in messages, logs and {@code toString}. The
- * end-to-end side (the header sent, the URI in errors) is {@code UriCredentialsTest}'s.
+ * end-to-end side (the header sent, the URI in errors) is {@code ConnectingTest.CredentialsInTheUri}'s.
  */
 class UrisTest {
 
