@@ -45,7 +45,7 @@ class SendExactnessTest {
             aborts.add(how);
             state.end(how);
             ws.abort();
-        }, ConnectionOnFake.LOG);
+        }, ConnectionOnFake.LOG, new SendCounts(), ConnectionOnFake.EVENTS);
     }
 
     @AfterEach
