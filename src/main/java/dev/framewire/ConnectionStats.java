@@ -44,7 +44,8 @@ import java.util.Optional;
  * @param pongsReceived    Pongs received, whether consumed or delivered
  * @param lastRoundTrip    the round trip of the latest of framewire's Pings ({@code ping(Duration)}
  *                         or the keepalive's) to be answered; empty until one is
- * @param queuedParts      received parts waiting to be read now
+ * @param queuedParts      received parts waiting to be read now (a control frame that
+ *                         {@code readFrame} would return, such as the peer's Close, counts as one)
  * @param queuedPartsPeak  the most received parts ever waiting at once
  *                         (at most {@link FrameSocket.Builder#maxQueuedParts(int) maxQueuedParts})
  * @param sendWaited       the total time sends blocked: for the send slot (another thread's send),
