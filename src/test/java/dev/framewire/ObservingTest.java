@@ -12,7 +12,9 @@ import dev.framewire.testing.EchoServerExtension;
 import dev.framewire.testing.LogRecorder;
 import dev.framewire.testing.ScriptedConnection;
 import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testing.WithoutJfrMain;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,6 +22,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +37,7 @@ import java.util.logging.LogRecord;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -386,5 +391,50 @@ class ObservingTest {
         assertEquals(List.of(atEnd.messagesSent(), atEnd.framesSent(), atEnd.bytesSent(), atEnd.messagesReceived()),
                 List.of(later.messagesSent(), later.framesSent(), later.bytesSent(), later.messagesReceived()),
                 "a refused send counts nothing");
+    }
+
+    // ---------------------------------------------------------------------------- without jdk.jfr
+
+    @Test
+    @Timeout(180)
+    void framewireRunsOnARuntimeLinkedWithoutJdkJfrOnTheClassPathAndTheModulePath() throws Exception {
+        Path runtime = runtimeWithoutJfr();
+        String java = runtime.resolve("bin").resolve("java").toString();
+        String classes = Path.of("target", "classes").toAbsolutePath().toString();
+        String main = Path.of(WithoutJfrMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String nobody = "ws://127.0.0.1:" + closedPort() + "/";
+        String onClassPath = run(java, "-cp", classes + File.pathSeparator + main,
+                WithoutJfrMain.class.getName(), echo.uri().toString(), nobody);
+        String onModulePath = run(java, "--module-path", classes, "--add-modules", "dev.framewire", "-cp", main,
+                WithoutJfrMain.class.getName(), echo.uri().toString(), nobody);
+        for (String out : List.of(onClassPath, onModulePath)) {
+            assertTrue(out.contains("OK ConnectionStats[") && out.contains("messagesSent=2"), out);
+        }
+    }
+
+    /** A runtime of java.base and java.net.http only, linked once into target/ by this JDK's jlink. */
+    private static Path runtimeWithoutJfr() throws Exception {
+        Path runtime = Path.of("target", "runtime-without-jfr-" + Runtime.version().feature()).toAbsolutePath();
+        if (Files.isExecutable(runtime.resolve("bin").resolve("java"))) {
+            return runtime;
+        }
+        Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
+        Assumptions.assumeTrue(Files.isExecutable(jlink), "no jlink in " + System.getProperty("java.home"));
+        Path partial = Files.createTempDirectory(Path.of("target"), "linking").resolve("runtime");
+        Process link = new ProcessBuilder(jlink.toString(), "--add-modules", "java.base,java.net.http",
+                "--no-header-files", "--no-man-pages", "--output", partial.toString()).redirectErrorStream(true).start();
+        String out = new String(link.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // A JDK without jmods/ that cannot link from its own image either: nothing to test with here.
+        Assumptions.assumeTrue(link.waitFor() == 0, "jlink could not link a runtime: " + out);
+        Files.move(partial, runtime);
+        return runtime;
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "did not end: " + String.join(" ", command));
+        assertEquals(0, p.exitValue(), String.join(" ", command) + "\n" + out);
+        return out;
     }
 }
