@@ -65,8 +65,22 @@ public record ConnectionStats(Instant openedAt,
                               long readTimeouts) {
 
     /**
-     * Creates a snapshot.
+     * Creates a snapshot; {@link FrameSocket#stats()} makes them, tests of yours may too.
      *
+     * @param openedAt         when the opening handshake completed
+     * @param messagesSent     whole data messages sent
+     * @param messagesReceived whole data messages received
+     * @param framesSent       data frames sent
+     * @param framesReceived   data parts received
+     * @param bytesSent        payload bytes sent
+     * @param bytesReceived    payload bytes received
+     * @param pingsSent        Pings sent
+     * @param pongsReceived    Pongs received
+     * @param lastRoundTrip    the latest answered Ping's round trip, or empty
+     * @param queuedParts      received parts waiting now
+     * @param queuedPartsPeak  the most received parts ever waiting at once
+     * @param sendWaited       the total time sends blocked
+     * @param readTimeouts     reads that timed out
      * @throws NullPointerException if {@code openedAt}, {@code lastRoundTrip} or {@code sendWaited}
      *                              is {@code null}
      */

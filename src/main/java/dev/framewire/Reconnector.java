@@ -107,6 +107,10 @@ public final class Reconnector {
         /**
          * Checks the values.
          *
+         * @param number   the attempt's number, from 1
+         * @param duration how long it took
+         * @param failure  why it failed; empty if it connected
+         * @param retryIn  the wait before the next attempt; empty if none follows
          * @throws IllegalArgumentException if {@code number} is not positive
          * @throws NullPointerException     if a value is {@code null}
          */
