@@ -575,7 +575,8 @@ public final class FrameSocket implements AutoCloseable {
      * <p>Never blocks and takes no lock: it may be called from any thread at any time, also while
      * other threads send and read, for example by a metrics registry polling gauges
      * ({@code docs/observing.md}). Counting is always on and per connection; it costs the frame
-     * path a few plain stores per frame.
+     * path a few plain stores per frame, and for text one pass over its chars to count their
+     * UTF-8 bytes.
      *
      * @return a snapshot of this connection's counts
      */
