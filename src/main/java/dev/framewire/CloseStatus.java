@@ -12,8 +12,11 @@ import java.util.Objects;
  * any Close frame. Which codes a client may <em>send</em> is checked by
  * {@link FrameSocket#sendClose(int, String)}.
  *
- * @param code   the status code
- * @param reason the reason, never {@code null} (empty when the peer gave none)
+ * @param code   the status code, 0 to 65535: one of the constants of this class, such as
+ *               {@value #NORMAL_CLOSURE}, or an application's code from 3000 to 4999
+ * @param reason the reason, never {@code null}: the UTF-8 text after the code in the Close
+ *               frame (at most 123 bytes on the wire); empty when the peer gave none, and in the
+ *               {@value #NO_STATUS_RECEIVED} and {@value #ABNORMAL_CLOSURE} that framewire reports
  * @serial exclude
  */
 public record CloseStatus(int code, String reason) implements Serializable {
@@ -66,6 +69,29 @@ public record CloseStatus(int code, String reason) implements Serializable {
     }
 
     /**
+     * Returns the status code: the two bytes at the start of the Close frame's payload, or
+     * {@value #NO_STATUS_RECEIVED} when the frame had none, or {@value #ABNORMAL_CLOSURE} when
+     * the connection ended without a Close frame. Compare it with the constants of this class.
+     *
+     * @return the status code, 0 to 65535
+     */
+    @Override
+    public int code() {
+        return code;
+    }
+
+    /**
+     * Returns the reason: the UTF-8 text that follows the code in the Close frame, as the peer
+     * (or this side) wrote it. It is for people, not programs: decide on {@link #code()}.
+     *
+     * @return the reason, never {@code null}; empty when there was none
+     */
+    @Override
+    public String reason() {
+        return reason;
+    }
+
+    /**
      * {@return a close status with the given code and reason}
      *
      * @param code   the status code
@@ -75,6 +101,12 @@ public record CloseStatus(int code, String reason) implements Serializable {
         return new CloseStatus(code, reason);
     }
 
+    /**
+     * Returns the code, and the reason in quotes when there is one: {@code 1000 "done"}, or
+     * {@code 1006} alone.
+     *
+     * @return the code and the reason, as a person reads them
+     */
     @Override
     public String toString() {
         return reason.isEmpty() ? String.valueOf(code) : code + " \"" + reason + "\"";

@@ -45,9 +45,11 @@ public final class ConnectionClosedException extends WebSocketException {
     }
 
     /**
-     * {@return whether this side started the end}: {@code sendClose}, {@code close()},
-     * {@code abort()}, the keepalive, a send timeout or a message too large; {@code false} when
-     * the peer's Close or a dropped connection did
+     * Tells whether this side started the end: {@code sendClose}, {@code close()},
+     * {@code abort()}, the keepalive, a send timeout or a message too large did. It is
+     * {@code false} when the peer's Close or a dropped connection did.
+     *
+     * @return {@code true} if this side started the end, {@code false} if the peer or the network did
      */
     public boolean initiatedLocally() {
         return initiatedLocally;

@@ -1,5 +1,7 @@
 package dev.framewire;
 
+import dev.framewire.internal.Bytes;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -28,7 +30,6 @@ import java.util.Optional;
  */
 public final class Frame {
 
-    private static final byte[] EMPTY = new byte[0];
 
     private final Opcode opcode;
     private final boolean isFinal;
@@ -77,7 +78,7 @@ public final class Frame {
      */
     public static Frame ofBinary(Opcode opcode, ByteBuffer payload, boolean isFinal) {
         Objects.requireNonNull(payload, "payload");
-        return ofOwnedBytes(opcode, copy(payload), isFinal);
+        return ofOwnedBytes(opcode, Bytes.copyOf(payload), isFinal);
     }
 
     /**
@@ -127,19 +128,10 @@ public final class Frame {
         return new Frame(opcode, isFinal, null, payload, null);
     }
 
-    private static byte[] copy(ByteBuffer buffer) {
-        if (!buffer.hasRemaining()) {
-            return EMPTY;
-        }
-        byte[] copy = new byte[buffer.remaining()];
-        buffer.get(buffer.position(), copy);
-        return copy;
-    }
-
     private static byte[] closePayload(CloseStatus status) {
         int code = status.code();
         if (code == CloseStatus.NO_STATUS_RECEIVED || code == CloseStatus.ABNORMAL_CLOSURE) {
-            return EMPTY;
+            return Bytes.EMPTY;
         }
         byte[] reason = status.reason().getBytes(StandardCharsets.UTF_8);
         byte[] payload = new byte[2 + reason.length];
@@ -165,8 +157,10 @@ public final class Frame {
     }
 
     /**
-     * {@return the payload as text}: the text of a text part, the reason of a CLOSE frame, and
+     * Returns the payload as text: the text of a text part, the reason of a CLOSE frame, and
      * otherwise the payload decoded as UTF-8 (malformed input replaced by U+FFFD).
+     *
+     * @return the payload as text; empty, never {@code null}, for an empty payload
      */
     public String text() {
         if (text != null) {
@@ -179,8 +173,11 @@ public final class Frame {
     }
 
     /**
-     * {@return a new array holding the payload}: the UTF-8 encoding of a text part, the code and
-     * reason of a CLOSE frame as on the wire (empty for 1005 and 1006), otherwise the bytes as received
+     * Returns a new array holding the payload: the UTF-8 encoding of a text part, the code and
+     * reason of a CLOSE frame as on the wire (empty for 1005 and 1006), otherwise the bytes as
+     * received. Each call returns a new copy, which the caller may change.
+     *
+     * @return the payload's bytes
      */
     public byte[] bytes() {
         return text != null ? text.getBytes(StandardCharsets.UTF_8) : bytes.clone();

@@ -1,5 +1,8 @@
 package dev.framewire;
 
+import static dev.framewire.testing.FrameAssertions.assertBinaryFrame;
+import static dev.framewire.testing.FrameAssertions.assertFrame;
+import static dev.framewire.testing.FrameAssertions.assertRoundTrip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -13,17 +16,18 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * What docs/sending.md promises of a buffer, end to end through the Jetty echo server: the peer
- * receives exactly the caller's bytes whatever the buffer's byte order, and a send that returned
- * leaves the position at the limit and nothing else changed. Before framewire handed the JDK a
- * big-endian view, a little-endian buffer of eight bytes or more reached the peer reordered on
- * JDK 17 (JDK-8351339; docs/jdk-defects.md), unless the JDK build carries the backport.
+ * docs/sending.md, end to end through the Jetty echo server: text and binary fragments stay
+ * fragments both ways, a whole or text send inside an unfinished binary message is refused, and
+ * what a send does to the caller's buffer: the peer receives exactly the caller's bytes whatever
+ * the buffer's byte order, and a send that returned leaves the position at the limit and nothing
+ * else changed. Before framewire handed the JDK a big-endian view, a little-endian buffer of
+ * eight bytes or more reached the peer reordered on JDK 17 (JDK-8351339; docs/jdk-defects.md),
+ * unless the JDK build carries the backport. Refused arguments are {@link ArgumentChecksTest}'s.
  */
 @Timeout(30)
 class SendingTest {
@@ -32,6 +36,10 @@ class SendingTest {
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();
+
+    private static FrameSocket connect() throws IOException {
+        return FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri());
+    }
 
     /** Little-endian numbers, the usual reason a buffer has that order. */
     private static ByteBuffer littleEndianLongs(ByteBuffer into) {
@@ -110,6 +118,67 @@ class SendingTest {
             assertTrue(tagA.matches("fw-[0-9a-f]{8}"), a.toString());
             assertTrue(a.toString().contains(server.uri().toString()), a.toString());
             assertNotEquals(tagA, tagB);
+        }
+    }
+
+    @Test
+    void textFragmentsStayFragmentsBothWaysAndThePongBetweenThemIsConsumed() throws IOException {
+        try (FrameSocket ws = connect()) {
+            ws.sendFrame("a", false);
+            ws.sendPing("p");
+            ws.sendFrame("b", false);
+            ws.sendFrame("c", true);
+
+            Frame first = ws.readFrame(WAIT);
+            Frame second = ws.readFrame(WAIT);
+            Frame third = ws.readFrame(WAIT);
+            assertFrame(Opcode.TEXT, false, "a", first);
+            assertFrame(Opcode.CONTINUATION, false, "b", second);
+            assertFrame(Opcode.CONTINUATION, true, "c", third);
+            assertTrue(first.isText());
+            assertTrue(second.isText(), "a continuation of a text message is text");
+            assertTrue(third.isText(), "a continuation of a text message is text");
+            // The Pong came back between "a" and "b"; nothing else may be pending either.
+            assertRoundTrip(ws, "after");
+        }
+    }
+
+    @Test
+    void binaryFragmentsStayFragmentsBothWaysFromArraysAndBuffers() throws IOException {
+        try (FrameSocket ws = connect()) {
+            ws.sendFrame(new byte[] {1, 2, 3}, false);
+            ws.sendPing("p");
+            ByteBuffer middle = ByteBuffer.wrap(new byte[] {9, 4, 5, 9}, 1, 2);
+            ws.sendFrame(middle, false);
+            assertEquals(0, middle.remaining(), "the buffer's position moves to its limit");
+            ws.sendFrame(ByteBuffer.wrap(new byte[] {6}), true);
+
+            assertBinaryFrame(Opcode.BINARY, false, new byte[] {1, 2, 3}, ws.readFrame(WAIT));
+            assertBinaryFrame(Opcode.CONTINUATION, false, new byte[] {4, 5}, ws.readFrame(WAIT));
+            assertBinaryFrame(Opcode.CONTINUATION, true, new byte[] {6}, ws.readFrame(WAIT));
+            assertRoundTrip(ws, "after");
+        }
+    }
+
+    @Test
+    void wholeOrTextSendsInsideAnUnfinishedBinaryMessageAreRefused() throws IOException {
+        try (FrameSocket ws = connect()) {
+            ws.sendFrame(new byte[] {1, 2}, false);
+
+            IllegalStateException whole = assertThrows(IllegalStateException.class,
+                    () -> ws.sendBinary(ByteBuffer.wrap(new byte[] {7})));
+            assertTrue(whole.getMessage().contains("finish it first"), whole.getMessage());
+            IllegalStateException text = assertThrows(IllegalStateException.class, () -> ws.sendFrame("t", false));
+            assertTrue(text.getMessage().contains("finish it first"), text.getMessage());
+            assertThrows(IllegalStateException.class, () -> ws.sendText("t"));
+
+            ws.sendFrame(new byte[] {3}, true);
+            ws.sendBinary(ByteBuffer.wrap(new byte[] {8, 9}));
+
+            assertBinaryFrame(Opcode.BINARY, false, new byte[] {1, 2}, ws.readFrame(WAIT));
+            assertBinaryFrame(Opcode.CONTINUATION, true, new byte[] {3}, ws.readFrame(WAIT));
+            assertBinaryFrame(Opcode.BINARY, true, new byte[] {8, 9}, ws.readFrame(WAIT));
+            assertRoundTrip(ws, "after");
         }
     }
 }

@@ -94,7 +94,7 @@ class ConnectingTlsAndProxyTest {
         try (ConnectProxy proxy = ConnectProxy.open(); JettyEchoServer plain = JettyEchoServer.start()) {
             assertEquals("through the proxy", Connecting.proxy(plain.uri(), proxy.address()));
             // This JVM keeps Basic disabled for tunnels, so the recipe is run against a proxy that
-            // asks for nothing; ProxyTest runs it with Basic in a JVM started with the property.
+            // asks for nothing; ConnectingTest runs it with Basic in a JVM started with the property.
             assertEquals("through the proxy, authenticated",
                     Connecting.proxyWithBasic(plain.uri(), proxy.address(), "user", "secret".toCharArray()));
             assertEquals(2, proxy.tunnels());

@@ -18,7 +18,8 @@ import java.time.Duration;
  *
  * <p>With no argument it starts an embedded Jetty echo server on 127.0.0.1 that echoes frame by
  * frame like the Chilkat server; with a {@code ws://} or {@code wss://} URL it runs against that
- * server instead. Run it with {@code mvn -q test-compile exec:java}.
+ * server instead. Run it with {@code mvn -q -Dsample test-compile exec:java} (the pom's {@code sample}
+ * profile: this class and the echo server only, without the test frameworks).
  */
 public final class PingMidMessage {
 

@@ -7,6 +7,7 @@ import dev.framewire.FrameSocket;
 import dev.framewire.Message;
 import dev.framewire.Opcode;
 import dev.framewire.ReadTimeoutException;
+import dev.framewire.testing.TestThreads;
 
 import java.io.IOException;
 import java.net.URI;
@@ -72,8 +73,8 @@ class LossTest {
     void underFiveAndTwentyPercentLossNoMessageIsLostDuplicatedOrReordered() throws Exception {
         Firewall five = Firewall.forPort(lab.namespace(), lab.server().echoPort());
         Firewall twenty = Firewall.forPort(lab.namespace(), lab.server().echo2Port());
-        CompletableFuture<Outcome> atFive = OwnThread.supply("loss-5", () -> run(lab.server().echoUri(), five, 5));
-        CompletableFuture<Outcome> atTwenty = OwnThread.supply("loss-20", () -> run(lab.server().echo2Uri(), twenty, 20));
+        CompletableFuture<Outcome> atFive = TestThreads.supply("loss-5", () -> run(lab.server().echoUri(), five, 5));
+        CompletableFuture<Outcome> atTwenty = TestThreads.supply("loss-20", () -> run(lab.server().echo2Uri(), twenty, 20));
         for (Outcome o : List.of(atFive.get(), atTwenty.get())) {
             List<Duration> rtts = new ArrayList<>(o.rtts());
             rtts.sort(null);
@@ -135,7 +136,7 @@ class LossTest {
             List<Duration> rtts = new ArrayList<>();
             AtomicInteger pingTimeouts = new AtomicInteger();
             // The path heals when the minute is over, even while a send is stuck in TCP's back-off.
-            OwnThread.supply("loss-" + percent + "-healer", () -> {
+            TestThreads.supply("loss-" + percent + "-healer", () -> {
                 try {
                     TimeUnit.NANOSECONDS.sleep(end - System.nanoTime());
                 } catch (InterruptedException e) {
@@ -144,7 +145,7 @@ class LossTest {
                 firewall.heal();
                 return null;
             });
-            CompletableFuture<long[]> reader = OwnThread.supply("loss-" + percent + "-reader", () -> readEchoes(ws, window, sent));
+            CompletableFuture<long[]> reader = TestThreads.supply("loss-" + percent + "-reader", () -> readEchoes(ws, window, sent));
             Thread pinger = new Thread(() -> {
                 while (System.nanoTime() < end) {
                     try {

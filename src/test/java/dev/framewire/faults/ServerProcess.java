@@ -1,5 +1,7 @@
 package dev.framewire.faults;
 
+import dev.framewire.testing.TestThreads;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -47,7 +49,7 @@ final class ServerProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> firstLine = OwnThread.supply("server-stdout", () -> {
+        CompletableFuture<String> firstLine = TestThreads.supply("server-stdout", () -> {
             try {
                 return out.readLine();
             } catch (IOException e) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.framewire.ConnectionClosedException;
 import dev.framewire.FrameSocket;
 import dev.framewire.SendTimeoutException;
+import dev.framewire.testing.TestThreads;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -65,7 +66,7 @@ class ServerProcessFaultsTest {
 
     /** Sends 1 MiB messages until one fails. */
     private static CompletableFuture<SendEnd> sendUntilItFails(FrameSocket ws) {
-        return OwnThread.supply("sender", () -> {
+        return TestThreads.supply("sender", () -> {
             ByteBuffer mebibyte = ByteBuffer.wrap(Payloads.binary(0, 1 << 20));
             for (int i = 0; i < 256; i++) {
                 try {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.framewire.ConnectionClosedException;
 import dev.framewire.FrameSocket;
+import dev.framewire.testing.TestThreads;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -73,7 +74,7 @@ class SlowLinkTest {
             ByteBuffer chunk = ByteBuffer.wrap(Payloads.binary(0, CHUNK));
             long heapBefore = usedHeapAfterGc();
             AtomicInteger completed = new AtomicInteger();
-            CompletableFuture<IOException> sender = OwnThread.supply("slow-sender", () -> {
+            CompletableFuture<IOException> sender = TestThreads.supply("slow-sender", () -> {
                 for (int i = 0; i < SENDS; i++) {
                     try {
                         ws.sendBinary(chunk.duplicate());

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Careless or hostile input from users that ArgumentCheckTest does not already cover: every
+ * Careless or hostile input from users that ArgumentChecksTest does not already cover: every
  * header the JDK's handshake owns, control characters in header values, surrogates at fragment
  * edges, and use after abort. Each is refused with a message naming the value, before anything
  * is sent; the sockets here do not consume Pongs, so a Ping that slipped out would show.

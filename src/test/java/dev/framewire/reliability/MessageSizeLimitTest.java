@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * {@code maxMessageSize} limits each message on its own: messages under the limit are never
  * refused however many arrive, and a message read after others has exactly its own bytes. (The
- * refusal of one message over the limit is covered by EchoServerTest.)
+ * refusal of one message over the limit is covered by ReadingTest.)
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class MessageSizeLimitTest {

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Frames a script sends before reading anything usually reach the client in the same TCP read
  * as the 101 response. That is a real-world case worth a test of its own: the JDK's WebSocket
  * client can lose 16 KiB socket reads of frames arriving that way (JDK 17 and 25, about one
- * connection in 100 with a frame over 16 KiB; see docs/jdk-defects.md and GreetingServerTest). A
+ * connection in 100 with a frame over 16 KiB; see docs/jdk-defects.md and JdkDefectsTest). A
  * test about something else can have the client speak first.
  *
  * <p>A script that throws fails the test: the server records the failure, and

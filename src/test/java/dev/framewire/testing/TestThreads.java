@@ -6,7 +6,8 @@ import java.util.function.Supplier;
 /**
  * Blocking test tasks on threads of their own. The common pool has a single worker on 2 cores, so
  * a task another test left blocked there would starve the next one ({@code supplyAsync} without
- * an executor made a test wait 10 s for a reader that never ran).
+ * an executor made a test wait 10 s for a reader that never ran), and on JDK 25 a task blocked in
+ * a send or a semaphore there starves the task (a reader) that would unblock it.
  */
 public final class TestThreads {
 
@@ -44,8 +45,13 @@ public final class TestThreads {
 
     /** {@return the result of {@code task}, run on a new daemon thread} */
     public static <T> CompletableFuture<T> supply(Supplier<T> task) {
+        return supply("test-task", task);
+    }
+
+    /** {@return the result of {@code task}, run on a new daemon thread called {@code name}} */
+    public static <T> CompletableFuture<T> supply(String name, Supplier<T> task) {
         return CompletableFuture.supplyAsync(task, runnable -> {
-            Thread thread = new Thread(runnable, "test-task");
+            Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             thread.start();
         });

@@ -72,8 +72,8 @@ public final class RacingConnection {
         return connection.state();
     }
 
-    /** {@code FrameSocket.close()}: the connection's own closing handshake. */
-    public void close() {
-        connection.close(new CloseStatus(CloseStatus.NORMAL_CLOSURE, ""));
+    /** {@code FrameSocket.close()} up to its wait for the peer's Close: the connection's own first steps. */
+    public void beginClose() {
+        connection.beginClose(new CloseStatus(CloseStatus.NORMAL_CLOSURE, ""));
     }
 }

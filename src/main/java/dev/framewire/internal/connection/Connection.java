@@ -333,24 +333,17 @@ public final class Connection<F, M> {
 
     /**
      * Runs the closing handshake with {@code status} (checked by the caller), as the diagram at
-     * the top shows. Never throws; an interrupt aborts at once and is kept.
+     * the top shows: {@link #beginClose}, then the wait for the end, bounded by the close timeout.
+     * Never throws; an interrupt aborts at once and is kept.
      */
     public void close(CloseStatus status) {
-        if (state.advance(Phase.OPEN, Phase.CLOSING) == null) {
+        if (!beginClose(status)) {
             return; // close() has run, or is running on another thread
         }
         // What ends the connection if the peer's Close does not: the timeout, unless the wait for
         // it is interrupted first (then the abort says so, not that the peer failed to answer).
         Ending abandoned = Ending.closeTimedOut(closeTimeout);
         try {
-            queue.discardAll();
-            try {
-                // Not waiting for the write here: a peer that stopped reading must not make
-                // close() wait longer than closeTimeout, which bounds the whole handshake.
-                sender.startClose(status);
-            } catch (IOException closingAlready) {
-                // A Close went out before, or the connection ended: only the wait is left.
-            }
             state.ended().get(Checks.toNanosSaturated(closeTimeout), TimeUnit.NANOSECONDS);
             abandoned = null;
         } catch (InterruptedException e) {
@@ -365,6 +358,28 @@ public final class Connection<F, M> {
             state.advance(Phase.CLOSING, Phase.CLOSED);
             reader.dropHeldParts();
         }
+    }
+
+    /**
+     * The steps of {@link #close} before its wait: the phase moves to {@code CLOSING} (one
+     * winner), unread parts are discarded, and the Close is handed to the JDK without waiting for
+     * the write, so that a peer that stopped reading cannot make {@code close()} outwait its close
+     * timeout. The jcstress test {@code CloseWhileReceivingStress} races exactly these steps
+     * against arriving frames. Never blocks.
+     *
+     * @return {@code false} if {@code close} has run or is running on another thread
+     */
+    public boolean beginClose(CloseStatus status) {
+        if (state.advance(Phase.OPEN, Phase.CLOSING) == null) {
+            return false;
+        }
+        queue.discardAll();
+        try {
+            sender.startClose(status);
+        } catch (IOException closingAlready) {
+            // A Close went out before, or the connection ended: only the wait is left.
+        }
+        return true;
     }
 
     /** Aborts at the user's request ({@code FrameSocket.abort()}). */

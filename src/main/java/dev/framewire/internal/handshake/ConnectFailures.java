@@ -100,12 +100,36 @@ final class ConnectFailures {
                     + hostAndPort(uri) + " (for " + uri + "): it answered CONNECT with HTTP "
                     + cause.getMessage().substring("Tunnel failed, got: ".length()), cause);
         }
+        String jdkMessage = cause.getMessage();
+        if (jdkMessage != null && jdkMessage.startsWith(TOO_MANY_ATTEMPTS)) {
+            return new WebSocketException(credentialsRefused(uri, proxy, jdkMessage), cause);
+        }
         if (closedWithoutAnswer(cause) && "ws".equalsIgnoreCase(uri.getScheme())) {
             return new WebSocketException(hostAndPort(uri) + " closed the connection without an HTTP answer to the"
                     + " upgrade request of " + uri + via + "; if that port speaks TLS, connect with wss:// instead of"
                     + " ws://", cause);
         }
         return new WebSocketException("Could not open " + uri + via + ": " + cause, cause);
+    }
+
+    /** How java.net.http's {@code AuthenticationFilter} begins the message when it gives up. */
+    private static final String TOO_MANY_ATTEMPTS = "too many authentication attempts";
+
+    /**
+     * The Authenticator answered every challenge, and each answer was refused: java.net.http asks
+     * it again after each 407 (or 401), retrying up to {@code jdk.httpclient.auth.retrylimit} (3 by
+     * default) times, and then fails with an {@code IOException} that names neither the status nor
+     * who refused. A wrong proxy password does exactly that (squid saw the credentials four times,
+     * see docs/interop.md).
+     */
+    private static String credentialsRefused(URI uri, Optional<String> proxy, String jdkMessage) {
+        String gaveUp = " every time: java.net.http asked it again after each refusal, up to its retry limit"
+                + " (jdk.httpclient.auth.retrylimit), and gave up (\"" + jdkMessage + "\"). Check the user name and"
+                + " password it returns";
+        return proxy.map(p -> "The proxy " + p + " (or the server behind it) refused the credentials that the"
+                        + " HttpClient's Authenticator gave for " + uri + gaveUp
+                        + " for the proxy (getRequestorType() == RequestorType.PROXY)")
+                .orElse("The server refused the credentials that the HttpClient's Authenticator gave for " + uri + gaveUp);
     }
 
     /**

@@ -58,7 +58,19 @@ final class HttpRefusals {
                     + "; send credentials with Builder.header(\"Authorization\", …)";
         }
         return "The server refused the WebSocket upgrade of " + uri + ": " + answered
-                + (status >= 500 ? " (an error of the server)" : "");
+                + (status >= 500 ? " (an error of the server)" : "") + retryAfter(headers);
+    }
+
+    /**
+     * What a {@code Retry-After} header asks (RFC 9110 section 10.2.3: seconds, or an HTTP date),
+     * quoted as sent, with what to do; empty when there is none. A 503 or a 429 often carries one,
+     * and a user who sees only the message would otherwise retry at once.
+     */
+    private static String retryAfter(HttpHeaders headers) {
+        return headers.firstValue("Retry-After").map(String::trim).filter(value -> !value.isEmpty())
+                .map(value -> "; it asks to be tried again later (Retry-After: " + value + "): wait that long"
+                        + " before connecting again, as a Reconnector does")
+                .orElse("");
     }
 
     /** A Location with credentials in it is shown without them. */

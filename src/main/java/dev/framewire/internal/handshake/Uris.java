@@ -34,7 +34,9 @@ public final class Uris {
         URI shown = withoutUserInfo(uri); // never a password in a message
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         Checks.requireArgument(scheme.equals("ws") || scheme.equals("wss"), "Expected a ws:// or wss:// URI: %s", shown);
-        Checks.requireArgument(uri.getHost() != null, "Expected a URI with a host: %s", shown);
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException(noHost(shown)); // names the part that is not a host
+        }
         Checks.requireArgument(uri.getRawFragment() == null, "Expected a URI without a fragment: %s", shown);
         return uri;
     }
@@ -56,6 +58,47 @@ public final class Uris {
                 + (uri.getRawPath() == null ? "" : uri.getRawPath())
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
                 + (uri.getRawFragment() == null ? "" : "#" + uri.getRawFragment()));
+    }
+
+    /**
+     * Explains why {@code uri} has no host ({@link URI#getHost()} is {@code null}) and what to do:
+     * the message that refuses such a {@code ws://} or {@code wss://} URI.
+     *
+     * <p>{@code java.net.URI} parses an authority that is not a valid host name, such as
+     * {@code my_host:8080} (an underscore, as in Docker Compose service names), as a
+     * registry-based authority with no host, and java.net.http cannot connect to it. The message
+     * names the host part and the characters that make it invalid.
+     *
+     * @param uri the URI as it may be shown (without credentials)
+     * @return the message
+     */
+    public static String noHost(URI uri) {
+        String authority = uri.getRawAuthority();
+        if (authority == null || authority.isEmpty()) {
+            return "Expected a URI with a host: " + uri;
+        }
+        String host = authority.substring(authority.lastIndexOf('@') + 1).replaceFirst(":[0-9]*$", "");
+        if (host.isEmpty()) {
+            return "Expected a URI with a host: " + uri + " has a port but no host name; put the host before the"
+                    + " port, as in ws://example.com:8080/";
+        }
+        StringBuilder invalid = new StringBuilder();
+        host.codePoints().filter(c -> !(c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '.')))
+                .distinct().forEach(c -> invalid.append(invalid.length() == 0 ? "" : ", ")
+                        .append('"').appendCodePoint(c).append('"'));
+        String why = invalid.length() == 0 ? "a label of a host name may not start or end with a hyphen, nor be empty"
+                : invalid + (invalid.indexOf(",") < 0 ? " is" : " are")
+                        + " not allowed in a host name (letters, digits, hyphens and dots only)";
+        StringBuilder out = new StringBuilder("The host \"").append(host).append("\" in ").append(uri)
+                .append(" is not a valid host name: ").append(why)
+                .append(", so java.net.URI (and java.net.http with it) finds no host in this URI. ");
+        if (host.indexOf('_') >= 0) {
+            out.append("Give the host a name without \"_\" (for a Docker Compose service, rename it or add a network"
+                    + " alias such as \"").append(host.replace('_', '-')).append("\"), or connect to its IP address");
+        } else {
+            out.append("Connect with a valid host name or the host's IP address");
+        }
+        return out.toString();
     }
 
     /**

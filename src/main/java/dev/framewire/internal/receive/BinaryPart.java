@@ -1,6 +1,7 @@
 package dev.framewire.internal.receive;
 
 import dev.framewire.Opcode;
+import dev.framewire.internal.Bytes;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,21 +16,9 @@ import java.nio.ByteBuffer;
  */
 public record BinaryPart(Opcode opcode, byte[] bytes, boolean last) implements Inbound {
 
-    private static final byte[] EMPTY = new byte[0];
-
     /** {@return a part holding a copy of the remaining bytes of {@code lent}}; its position is not moved */
     static BinaryPart copyOf(Opcode opcode, ByteBuffer lent, boolean last) {
-        return new BinaryPart(opcode, copy(lent), last);
-    }
-
-    /** {@return the remaining bytes of {@code buffer}, copied; its position is not moved} */
-    static byte[] copy(ByteBuffer buffer) {
-        if (!buffer.hasRemaining()) {
-            return EMPTY;
-        }
-        byte[] copy = new byte[buffer.remaining()];
-        buffer.get(buffer.position(), copy);
-        return copy;
+        return new BinaryPart(opcode, Bytes.copyOf(lent), last);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.framewire.internal.receive;
 
 import dev.framewire.ConnectionClosedException;
 import dev.framewire.Opcode;
+import dev.framewire.internal.Bytes;
 import dev.framewire.internal.Ending;
 
 import java.nio.ByteBuffer;
@@ -17,7 +18,7 @@ public record ControlFrame(Opcode opcode, byte[] payload, Ending closing) implem
 
     /** {@return a Ping or Pong holding a copy of the remaining bytes of {@code lent}} */
     static ControlFrame copyOf(Opcode opcode, ByteBuffer lent) {
-        return new ControlFrame(opcode, BinaryPart.copy(lent), null);
+        return new ControlFrame(opcode, Bytes.copyOf(lent), null);
     }
 
     /** {@return the peer's Close, which ended the connection as {@code closing} says} */

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The keepalive's decisions, one {@link KeepAlive#run()} at a time on a clock the test moves:
- * when it pings, when it waits, when it aborts. (The reliability KeepAliveTest runs it for real
+ * when it pings, when it waits, when it aborts. (PingsAndKeepaliveTest runs it for real
  * against servers.)
  */
 class KeepAliveTest {

@@ -272,6 +272,20 @@ class ConnectFailuresTest {
     }
 
     @Test
+    void credentialsRefusedUntilTheJdkGivesUpSayWhoRefusedAndWhatToCheck() {
+        // What java.net.http throws once its retries of the Authenticator ran out (squid with a wrong password).
+        IOException gaveUp = new IOException("too many authentication attempts. Limit: 3");
+        String every = " every time: java.net.http asked it again after each refusal, up to its retry limit"
+                + " (jdk.httpclient.auth.retrylimit), and gave up (\"too many authentication attempts. Limit: 3\")."
+                + " Check the user name and password it returns";
+        assertEquals("The proxy " + PROXY + " (or the server behind it) refused the credentials that the HttpClient's"
+                + " Authenticator gave for " + WSS + every + " for the proxy (getRequestorType() == RequestorType.PROXY)",
+                message(PROXIED, WSS, gaveUp));
+        assertEquals("The server refused the credentials that the HttpClient's Authenticator gave for " + WS + every,
+                message(DIRECT, WS, gaveUp));
+    }
+
+    @Test
     void aPeerThatClosesWithoutAnswerOnWsMayBeATlsPort() {
         for (Throwable closed : new Throwable[] {new EOFException(),
                 new IOException("outer", new IOException("HTTP/1.1 header parser received no bytes")),

@@ -1,5 +1,7 @@
 package dev.framewire.internal.handshake;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -63,5 +65,19 @@ class HttpRefusalsTest {
     void onlyServerErrorsAreCalledThat() {
         assertTrue(explain(499).endsWith("HTTP 499"), explain(499));
         assertTrue(explain(500).endsWith("HTTP 500 Internal Server Error (an error of the server)"), explain(500));
+    }
+
+    @Test
+    void aRetryAfterIsQuotedWithWhatToDo() {
+        HttpHeaders seconds = HttpHeaders.of(Map.of("Retry-After", List.of("120")), (n, v) -> true);
+        assertEquals("The server refused the WebSocket upgrade of ws://h/x: HTTP 503 Service Unavailable (an error of"
+                + " the server); it asks to be tried again later (Retry-After: 120): wait that long before connecting"
+                + " again, as a Reconnector does", HttpRefusals.explain(URI_, 503, seconds, "jdk"));
+        HttpHeaders date = HttpHeaders.of(Map.of("Retry-After", List.of("Wed, 21 Oct 2026 07:28:00 GMT")), (n, v) -> true);
+        assertTrue(HttpRefusals.explain(URI_, 429, date, "jdk").contains(
+                "HTTP 429 Too Many Requests; it asks to be tried again later (Retry-After: Wed, 21 Oct 2026 07:28:00 GMT)"));
+        HttpHeaders blank = HttpHeaders.of(Map.of("Retry-After", List.of(" ")), (n, v) -> true);
+        assertFalse(HttpRefusals.explain(URI_, 503, blank, "jdk").contains("Retry-After"));
+        assertFalse(explain(503).contains("Retry-After"), explain(503));
     }
 }

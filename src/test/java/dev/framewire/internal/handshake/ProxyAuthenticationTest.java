@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What a proxy's 407 is explained as, for each thing the user has to change: nothing framewire
  * can do (no Basic), the JVM property, an {@code Authenticator}, or the credentials themselves.
- * {@code ProxyTest} shows the same against a real proxy, but only with the JDK's default property.
+ * {@code ConnectingTest} shows the same against a real proxy, but only with the JDK's default property.
  */
 class ProxyAuthenticationTest {
 

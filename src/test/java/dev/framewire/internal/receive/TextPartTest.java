@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * held for good). Parts are lent through the listener as the JDK lends them: the stage it returns
  * is the loan.
  */
-class LoanOwnershipTest {
+class TextPartTest {
 
     private static final Duration NOW = Duration.ZERO;
     private static final int LONG = InboundListener.LEND_FROM_CHARS;

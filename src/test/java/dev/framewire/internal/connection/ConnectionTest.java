@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * exception: who ended it ({@code initiatedLocally()}), with what status and message, and what a
  * read returns afterwards. Driven through the listener as the JDK calls it.
  */
-class ConnectionEndTest {
+class ConnectionTest {
 
     private static final Duration NOW = Duration.ZERO;
 

@@ -6,14 +6,20 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.framewire.testing.ClientFrame;
+import dev.framewire.testing.JettyEchoServer;
+import dev.framewire.testing.Ports;
+import dev.framewire.testing.ScriptedConnection;
+import dev.framewire.testing.ScriptedServer;
+import dev.framewire.testing.SelfSignedCertificate;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import dev.framewire.testing.JettyEchoServer;
-import dev.framewire.testing.SelfSignedCertificate;
-import dev.framewire.testing.Ports;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -30,14 +36,16 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every way a connect fails has a message that names the cause and the fix, and the right type:
- * {@link HandshakeException} when something answered in HTTP, a plain {@link WebSocketException}
- * when nothing did.
+ * docs/errors.md: every way a connect fails has a message that names the cause and the fix, and
+ * the right type: {@link HandshakeException} when something answered in HTTP, a plain
+ * {@link WebSocketException} when nothing did. A protocol error by the peer ends the connection
+ * as 1006 with the JDK's exception as the cause, after everything that arrived before it.
  */
 @Timeout(60)
-class ConnectErrorMessageTest {
+class ErrorsTest {
 
     private static final Duration CONNECT = Duration.ofSeconds(5);
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @TempDir
     static Path keys;
@@ -45,6 +53,11 @@ class ConnectErrorMessageTest {
     private static WireMockServer http;
     private static SelfSignedCertificate certificate;
     private static JettyEchoServer tls;
+
+    private static FrameSocket.Builder scriptedClient() {
+        // Most scripts never answer a Close: do not let close() wait its default 5 s for one.
+        return FrameSocket.newBuilder().readTimeout(WAIT).closeTimeout(Duration.ofMillis(200));
+    }
 
     @BeforeAll
     static void startServers() throws Exception {
@@ -179,5 +192,27 @@ class ConnectErrorMessageTest {
         URI wss = URI.create(at("/page").toString().replaceFirst("^ws:", "wss:"));
         WebSocketException e = fails(WebSocketException.class, () -> FrameSocket.newBuilder().connectTimeout(CONNECT).connect(wss));
         assertSays(e, "did not answer in TLS", "connect with ws:// instead of wss://");
+    }
+
+    @Test
+    void invalidUtf8FailsTheConnectionAfterTheFramesBeforeIt() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendText("fine");
+            c.sendFrame(ScriptedConnection.TEXT, true, new byte[] {(byte) 0xC3, 0x28});
+            // The JDK fails the connection: it queues a Close 1007 but also closes the socket at
+            // once, so the Close reaches the wire only sometimes.
+            try {
+                ClientFrame reply = c.readUntil(ScriptedConnection.CLOSE);
+                assertEquals(1007, reply.closeCode());
+            } catch (EOFException closedFirst) {
+                // the socket closed before the Close went out: allowed
+            }
+        }); FrameSocket ws = scriptedClient().connect(server.uri())) {
+            assertEquals("fine", ws.readMessage().text(), "nothing before the failure is lost");
+            ConnectionClosedException failed = assertThrows(ConnectionClosedException.class, ws::readFrame);
+            assertEquals(1006, failed.closeStatus().code());
+            assertNotNull(failed.getCause(), "the JDK's protocol error is the cause");
+            server.awaitScripts(WAIT);
+        }
     }
 }

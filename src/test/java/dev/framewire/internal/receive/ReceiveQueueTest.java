@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * asking for the next one, so between steps the sum is not only at most the capacity but exactly
  * it: anything less is demand that leaked, and the connection would stall.
  */
-class FlowControlTest {
+class ReceiveQueueTest {
 
     private static final Duration NOW = Duration.ZERO; // a read that finds nothing times out at once
 
@@ -205,7 +205,7 @@ class FlowControlTest {
     @Test
     void randomSequencesKeepTheInvariantAndNeverLeakDemand() throws Exception {
         long seed = Long.getLong("framewire.seed", System.nanoTime());
-        System.out.println("FlowControlTest seed: " + seed + " (rerun with -Dframewire.seed=" + seed + ")");
+        System.out.println("ReceiveQueueTest seed: " + seed + " (rerun with -Dframewire.seed=" + seed + ")");
         Random seeds = new Random(seed);
         for (int run = 0; run < RUNS; run++) {
             long runSeed = seeds.nextLong();

@@ -1,12 +1,17 @@
 package dev.framewire;
 
+import static dev.framewire.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.framewire.testing.EchoServerExtension;
 import dev.framewire.testing.Refusals;
+import dev.framewire.testing.ScriptedConnection;
+import dev.framewire.testing.ScriptedServer;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,28 +19,33 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Bad input is refused with a clear message before a single byte is sent.
+ * Every argument check of the public API, in one place: bad input to {@link FrameSocket}, its
+ * {@code Builder} (header names and values at the edges of what HTTP allows, subprotocols,
+ * durations, sizes, URIs) and {@link Reconnector} is refused with a clear message that names the
+ * value, before a single byte is sent; input just inside a limit is sent.
  *
  * <p>The sockets here do not consume Pongs, so a Ping that slipped out would show up as a PONG
  * frame; {@link #assertNothingWasSent} then proves that the next frame the echo server sends back
  * is the one valid message sent after the refused calls.
  */
 @Timeout(30)
-class ArgumentCheckTest {
+class ArgumentChecksTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration SHORT = Duration.ofMillis(200);
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();
+    private static final Duration SECOND = Duration.ofSeconds(1);
 
     private static FrameSocket connect() throws IOException {
         return FrameSocket.newBuilder().pongAutoConsume(false).readTimeout(WAIT).connect(server.uri());
@@ -303,6 +313,64 @@ class ArgumentCheckTest {
             assertEquals("ab", first.text());
             assertThrows(ReadTimeoutException.class, () -> ws.readFrame(SHORT));
             assertTrue(ws.isOpen());
+        }
+    }
+
+    @Test
+    void headerNamesMayUseEveryTokenCharacterUpToTheRangeEdges() {
+        FrameSocket.Builder b = FrameSocket.newBuilder();
+        for (String name : new String[] {"X-09", "x-az", "X-AZ", "!#$%&'*+-.^_`|~"}) {
+            assertDoesNotThrow(() -> b.header(name, "v"), name);
+        }
+        for (String name : new String[] {"X/", "X:", "X@", "X[", "X`{", "", "X Y"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.header(name, "v"), name);
+            assertEquals("Invalid header name: \"" + name + "\"", e.getMessage());
+        }
+        assertDoesNotThrow(() -> b.subprotocols("v1.chat", "Z0"));
+        assertThrows(IllegalArgumentException.class, () -> b.subprotocols("a/b"));
+    }
+
+    @Test
+    void headerValuesMayHoldVisibleLatin1SpaceAndTab() {
+        FrameSocket.Builder b = FrameSocket.newBuilder();
+        assertDoesNotThrow(() -> b.header("X", " \t~\u00A0\u00FF"));
+        for (char bad : new char[] {'\u001F', '\u007F', '\u0100', '\n'}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.header("X", "a" + bad));
+            assertEquals(String.format("Invalid character U+%04X at index 1", (int) bad),
+                    e.getMessage().substring(0, e.getMessage().indexOf(" in the value")));
+        }
+    }
+
+    @Test
+    void argumentsAreCheckedWithTheValuesNamed() {
+        FrameSocket.Builder b = FrameSocket.newBuilder();
+        assertRefused(IllegalArgumentException.class, "http://example.com/", () -> b.reconnector(URI.create("http://example.com/")));
+        assertRefused(IllegalArgumentException.class, "#frag", () -> b.reconnector(URI.create("ws://example.com/#frag")));
+        assertRefused(NullPointerException.class, "uri", () -> b.reconnector(null));
+        Reconnector r = b.reconnector(URI.create("ws://example.com/"));
+        assertRefused(IllegalArgumentException.class, "initial 2 s, max 1 s", () -> r.backoff(Duration.ofSeconds(2), SECOND));
+        assertRefused(IllegalArgumentException.class, "backoff initial: 0 ns", () -> r.backoff(Duration.ZERO, SECOND));
+        assertRefused(IllegalArgumentException.class, "backoff max: -1 s", () -> r.backoff(SECOND, Duration.ofSeconds(-1)));
+        assertRefused(NullPointerException.class, "backoff max", () -> r.backoff(SECOND, null));
+        assertRefused(IllegalArgumentException.class, "maxAttempts: 0", () -> r.maxAttempts(0));
+        assertRefused(IllegalArgumentException.class, "maxAttempts: -3", () -> r.maxAttempts(-3));
+        assertRefused(IllegalArgumentException.class, "resetAfter: 0 ns", () -> r.resetAfter(Duration.ZERO));
+        assertEquals(URI.create("ws://example.com/"), r.uri());
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void closeRefusesACodeOrReasonBeforeSendingAnything() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.sendText("still open");
+            c.readUntil(ScriptedConnection.CLOSE);
+            c.sendClose(1000, "");
+        }); FrameSocket ws = FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri())) {
+            IllegalArgumentException code = assertThrows(IllegalArgumentException.class, () -> ws.close(1006, ""));
+            assertEquals(true, code.getMessage().contains("1006"), code.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> ws.close(1000, "x".repeat(124)));
+            assertThrows(NullPointerException.class, () -> ws.close(1000, null));
+            assertEquals("still open", ws.readMessage().text(), "nothing was sent, the connection is open");
         }
     }
 }

@@ -13,8 +13,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The compiled module descriptor is the contract with module-path users: check it exactly. */
-class ModuleDescriptorTest {
+/**
+ * {@code module-info.java}: the compiled module descriptor is the contract with module-path users,
+ * so it is checked exactly, on every build. Named for the file it checks, as a white-box test is
+ * named for its class. {@code jpms-consumer/run.sh} (run by .ci/run, not by {@code mvn verify})
+ * checks the same module from outside: a consumer module compiled and run against the jar.
+ */
+class ModuleInfoTest {
 
     private static ModuleDescriptor descriptor() throws Exception {
         try (InputStream in = Files.newInputStream(Path.of("target", "classes", "module-info.class"))) {

@@ -1,5 +1,3 @@
-package dev.framewire;
-
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * offering it the rest of one socket read ({@code Http1TubeSubscriber.onNext}).
  *
  * <pre>
- * java src/test/java/dev/framewire/JdkGreetingLoss.java [connections] [inline] [ticks]
+ * java repro/JdkGreetingLoss.java [connections] [inline] [ticks]
  * </pre>
  * By default the server sends one 64 KiB text frame, and the program counts the messages that
  * never complete. With {@code ticks} it sends what a market-data feed sends: an ack and 10,000
@@ -44,8 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * messages that were never sent. Each 101 response carries a header of a length that changes
  * from one connection to the next, so that the lost read cuts the feed in different places.
  * With {@code inline} the client's executor is {@code Runnable::run}, which makes the loss far
- * likelier. Not a test (though TickFeedTest uses its {@link FeedListener}): see
- * docs/jdk-defects.md for the rates measured.
+ * likelier. Not a test, so it lives outside the test tree (JdkDefectsTest, which runs the same
+ * feeds as a test, has its own copy of {@link FeedListener}): see docs/jdk-defects.md for the
+ * rates measured.
  */
 public final class JdkGreetingLoss {
 

@@ -1,9 +1,6 @@
-package dev.framewire.proxy;
+package dev.framewire.testing;
 
 import dev.framewire.FrameSocket;
-import dev.framewire.testing.ConnectProxy;
-import dev.framewire.testing.JettyEchoServer;
-import dev.framewire.testing.SelfSignedCertificate;
 
 import java.net.Authenticator;
 import java.net.PasswordAuthentication;
@@ -14,7 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Run by {@link ProxyTest} in a JVM of its own, started with
+ * Run by {@code ConnectingTest} in a JVM of its own, started with
  * {@code -Djdk.http.auth.tunneling.disabledSchemes=}: the JDK reads that property once, so only a
  * fresh JVM can show that Basic proxy authentication then works, for ws:// and wss://. Prints one
  * line per echoed message and exits 0, or exits 1 with the failure.

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The wire tap: framewire logs through System.Logger, which the JDK backs with
+ * docs/logging.md: framewire logs through System.Logger, which the JDK backs with
  * java.util.logging, so standard JUL configuration switches it on.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class WireTapTest {
+class LoggingTest {
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();

@@ -1,4 +1,4 @@
-package dev.framewire.streams;
+package dev.framewire.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
-import static dev.framewire.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -21,6 +20,8 @@ import dev.framewire.internal.reconnect.RetryClock;
 import dev.framewire.testing.ScriptedConnection;
 import dev.framewire.testing.ScriptedServer;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.reflect.Field;
@@ -42,9 +43,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,13 +51,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link Reconnector} against real servers: a scripted one that refuses, accepts and drops as
- * each test says, WireMock for refusals, and closed or silent ports. The backoff is observed
- * through a clock that records each wait instead of sleeping, with the jitter at the top of
- * its window, so that waits are exact and no test waits through them.
+ * docs/reconnecting.md: {@link Reconnector} against real servers: a scripted one that refuses,
+ * accepts and drops as each test says, WireMock for refusals, and closed or silent ports. The
+ * backoff is observed through a clock that records each wait instead of sleeping, with the jitter
+ * at the top of its window, so that waits are exact and no test waits through them. Its argument
+ * checks are {@link ArgumentChecksTest}'s.
  */
 @Timeout(30)
-class ReconnectorTest {
+class ReconnectingTest {
 
     private static final Duration SECOND = Duration.ofSeconds(1);
 
@@ -370,20 +369,4 @@ class ReconnectorTest {
         assertEquals(List.of("x"), settings.subprotocols());
     }
 
-    @Test
-    void argumentsAreCheckedWithTheValuesNamed() {
-        FrameSocket.Builder b = FrameSocket.newBuilder();
-        assertRefused(IllegalArgumentException.class, "http://example.com/", () -> b.reconnector(URI.create("http://example.com/")));
-        assertRefused(IllegalArgumentException.class, "#frag", () -> b.reconnector(URI.create("ws://example.com/#frag")));
-        assertRefused(NullPointerException.class, "uri", () -> b.reconnector(null));
-        Reconnector r = b.reconnector(URI.create("ws://example.com/"));
-        assertRefused(IllegalArgumentException.class, "initial 2 s, max 1 s", () -> r.backoff(Duration.ofSeconds(2), SECOND));
-        assertRefused(IllegalArgumentException.class, "backoff initial: 0 ns", () -> r.backoff(Duration.ZERO, SECOND));
-        assertRefused(IllegalArgumentException.class, "backoff max: -1 s", () -> r.backoff(SECOND, Duration.ofSeconds(-1)));
-        assertRefused(NullPointerException.class, "backoff max", () -> r.backoff(SECOND, null));
-        assertRefused(IllegalArgumentException.class, "maxAttempts: 0", () -> r.maxAttempts(0));
-        assertRefused(IllegalArgumentException.class, "maxAttempts: -3", () -> r.maxAttempts(-3));
-        assertRefused(IllegalArgumentException.class, "resetAfter: 0 ns", () -> r.resetAfter(Duration.ZERO));
-        assertEquals(URI.create("ws://example.com/"), r.uri());
-    }
 }

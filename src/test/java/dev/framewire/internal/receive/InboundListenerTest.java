@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * is given back: read, or dropped. The listener is driven as the JDK drives it, one call at a time;
  * no WebSocket is needed because these calls never ask the JDK for anything but demand.
  */
-class TextLendingTest {
+class InboundListenerTest {
 
     private final ConnectionState state = new ConnectionState();
     private final ReceiveQueue queue = new ReceiveQueue(64, state);
