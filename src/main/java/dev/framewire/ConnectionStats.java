@@ -47,7 +47,9 @@ import java.util.Optional;
  * @param queuedParts      received parts waiting to be read now (a control frame that
  *                         {@code readFrame} would return, such as the peer's Close, counts as one)
  * @param queuedPartsPeak  the most received parts ever waiting at once
- *                         (at most {@link FrameSocket.Builder#maxQueuedParts(int) maxQueuedParts})
+ *                         (at most {@link FrameSocket.Builder#maxQueuedParts(int) maxQueuedParts});
+ *                         a part that a blocked reader takes the moment it arrives may never count
+ *                         as waiting
  * @param sendWaited       the total time sends blocked: for the send slot (another thread's send),
  *                         for another thread's unfinished message, or for the JDK to write (TCP
  *                         back-pressure from a peer that reads slowly); a send that did not block

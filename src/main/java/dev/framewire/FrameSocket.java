@@ -636,21 +636,6 @@ public final class FrameSocket implements AutoCloseable {
         connection.abort();
     }
 
-    /** The most received parts held at once so far; for tests of the flow control. */
-    int maxQueuedPartsSeen() {
-        return connection.queuedPartsPeak();
-    }
-
-    /** The received parts waiting in the queue now; for tests. */
-    int queuedParts() {
-        return connection.queuedParts();
-    }
-
-    /** The parts of an unfinished message a {@code readMessage} holds; for tests (waits for the read lock). */
-    int heldParts() {
-        return connection.reader().heldParts();
-    }
-
     /** {@return the socket's log tag, URI and state}, for example {@code FrameSocket[fw-3f2a9c1e ws://host/echo, open]} */
     @Override
     public String toString() {

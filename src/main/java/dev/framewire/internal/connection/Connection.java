@@ -281,16 +281,6 @@ public final class Connection<F, M> {
         return state.closeStatus();
     }
 
-    /** {@return the received parts waiting to be read now} */
-    public int queuedParts() {
-        return queue.held();
-    }
-
-    /** {@return the most received parts that ever waited at once} */
-    public int queuedPartsPeak() {
-        return queue.highWater();
-    }
-
     /**
      * Measures one Ping's round trip, as {@code FrameSocket.ping} documents: one deadline covers
      * the wait to send the Ping and the wait for its Pong.
