@@ -18,7 +18,6 @@ import dev.framewire.testing.ScriptedServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -31,6 +30,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import jdk.jfr.consumer.RecordingStream;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -155,7 +156,10 @@ class DocsExamplesTest {
             assertEquals(13, registry.getMeters().size(), "one meter per count of ConnectionStats but openedAt");
         }
 
-        List<String> waits = Observing.sendWaitsOver(Duration.ZERO, () -> {
+        List<String> waits = new CopyOnWriteArrayList<>();
+        try (RecordingStream events = Observing.watchSendWaits(Duration.ZERO, waits)) {
+            Semaphore flushed = new Semaphore(0);
+            events.onFlush(flushed::release);
             try (FrameSocket ws = FrameSocket.newBuilder().maxQueuedParts(1).connect(echo.uri())) {
                 Thread reader = new Thread(() -> {
                     try {
@@ -173,12 +177,12 @@ class DocsExamplesTest {
                     ws.sendBinary(mib);
                 }
                 reader.join();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
             }
-        });
+            // The stream delivers what was recorded about once a second, and close() drops what it
+            // has not delivered: wait for two flushes after the work.
+            flushed.drainPermits();
+            assertTrue(flushed.tryAcquire(2, 20, TimeUnit.SECONDS), "the recording stream never flushed");
+        }
         assertFalse(waits.isEmpty(), "16 MiB into a reader that lags: some send waited");
         assertTrue(waits.get(0).matches("fw-[0-9a-f]{8} waited \\d+ ms for (slot|turn|write)"), waits.get(0));
 

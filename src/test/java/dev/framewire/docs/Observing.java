@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
@@ -90,18 +89,15 @@ final class Observing {
         // end::bind[]
     }
 
-    static List<String> sendWaitsOver(Duration threshold, Runnable work) throws InterruptedException {
-        List<String> seen = new CopyOnWriteArrayList<>();
+    static RecordingStream watchSendWaits(Duration threshold, List<String> seen) {
         // tag::stream[]
-        try (RecordingStream events = new RecordingStream()) {
-            events.enable("dev.framewire.SendWait").withThreshold(threshold).withStackTrace();
-            events.onEvent("dev.framewire.SendWait", e -> seen.add(e.getString("connection") + " waited "
-                    + e.getDuration().toMillis() + " ms for " + e.getString("waitedFor")));
-            events.startAsync();
-            work.run();                                           // your application
-        }
+        RecordingStream events = new RecordingStream();        // runs beside your application until closed
+        events.enable("dev.framewire.SendWait").withThreshold(threshold).withStackTrace();
+        events.onEvent("dev.framewire.SendWait", e -> seen.add(e.getString("connection") + " waited "
+                + e.getDuration().toMillis() + " ms for " + e.getString("waitedFor")));
+        events.startAsync();
         // end::stream[]
-        return seen;
+        return events;
     }
 
     static Handler tap(Consumer<String> lines) {
