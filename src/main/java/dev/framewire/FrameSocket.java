@@ -564,6 +564,26 @@ public final class FrameSocket implements AutoCloseable {
         return connection.isOpen();
     }
 
+    /**
+     * Tells what this connection has done so far: messages, frames and payload bytes sent and
+     * received, Pings sent and Pongs received and the last round trip, received parts waiting now
+     * and the most that ever waited, how long sends blocked, and how many reads timed out
+     * ({@link ConnectionStats} says exactly what each count counts). Each call returns a new
+     * immutable snapshot; after the connection has ended it still answers, with the counts as
+     * they were at the end.
+     *
+     * <p>Never blocks and takes no lock: it may be called from any thread at any time, also while
+     * other threads send and read, for example by a metrics registry polling gauges
+     * ({@code docs/observing.md}). Counting is always on and per connection; it costs the frame
+     * path a few plain stores per frame, and for text one pass over its chars to count their
+     * UTF-8 bytes.
+     *
+     * @return a snapshot of this connection's counts
+     */
+    public ConnectionStats stats() {
+        return connection.stats();
+    }
+
     /** {@return the subprotocol the server chose, or the empty string if none} */
     public String subprotocol() {
         return connection.subprotocol();
@@ -614,21 +634,6 @@ public final class FrameSocket implements AutoCloseable {
      */
     public void abort() {
         connection.abort();
-    }
-
-    /** The most received parts held at once so far; for tests of the flow control. */
-    int maxQueuedPartsSeen() {
-        return connection.queuedPartsPeak();
-    }
-
-    /** The received parts waiting in the queue now; for tests. */
-    int queuedParts() {
-        return connection.queuedParts();
-    }
-
-    /** The parts of an unfinished message a {@code readMessage} holds; for tests (waits for the read lock). */
-    int heldParts() {
-        return connection.reader().heldParts();
     }
 
     /** {@return the socket's log tag, URI and state}, for example {@code FrameSocket[fw-3f2a9c1e ws://host/echo, open]} */

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Opens connections to one URI again and again, waiting and retrying while the server is away.
@@ -62,6 +64,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code connect()} that returned it to the next {@code connect()} call. After a normal end (1000,
  * or another code) the next call connects at once; so does the first call.
  *
+ * <h2>Watching it</h2>
+ * Each failed attempt is one INFO line of the {@code dev.framewire} logger, with its cause and the
+ * wait before the next ({@code Reconnector ws://127.0.0.1:8095/: attempt 3 refused (nothing
+ * listens on 127.0.0.1:8095); next in 1.7 s}); so is the wait after a dropped connection, and a
+ * connect that succeeds after failures; giving up is a WARNING. Stack traces only at TRACE.
+ * {@link #onAttempt(Consumer)} hands each {@link Attempt} to code of yours, and each attempt is a
+ * JDK Flight Recorder event {@code dev.framewire.ReconnectAttempt} ({@code docs/observing.md}).
+ * When the attempts run out, the exception says how many there were over how long, with the
+ * last failure as its cause.
+ *
  * <h2>Threads</h2>
  * A reconnector is thread-safe. Calls to {@code connect()} are serialized: a second caller waits,
  * interruptibly, for the first to return. Settings changed while a {@code connect()} runs take
@@ -78,6 +90,42 @@ public final class Reconnector {
     private volatile Backoff backoff = DEFAULT_BACKOFF;
     private volatile int maxAttempts;     // 0: no limit
     private volatile Duration resetAfter; // null: the backoff's max
+    private volatile Consumer<? super Attempt> onAttempt = attempt -> { };
+
+    /**
+     * One attempt of {@link #connect()}, as {@link #onAttempt(Consumer)} is told of it.
+     *
+     * @param number   the attempt's number within its {@code connect()} call, from 1
+     * @param duration how long the attempt took (the TCP connect, TLS and the upgrade), without
+     *                 any wait before it
+     * @param failure  why it failed; empty if it connected
+     * @param retryIn  the wait before the next attempt; empty if none follows: the attempt
+     *                 connected, or its failure is not transient, or it was the last one allowed
+     */
+    public record Attempt(int number, Duration duration, Optional<IOException> failure, Optional<Duration> retryIn) {
+
+        /**
+         * Checks the values.
+         *
+         * @param number   the attempt's number, from 1
+         * @param duration how long it took
+         * @param failure  why it failed; empty if it connected
+         * @param retryIn  the wait before the next attempt; empty if none follows
+         * @throws IllegalArgumentException if {@code number} is not positive
+         * @throws NullPointerException     if a value is {@code null}
+         */
+        public Attempt {
+            Checks.requireArgument(number > 0, "Expected a positive attempt number: %d", number);
+            Checks.requireNonNull(duration, "duration");
+            Checks.requireNonNull(failure, "failure");
+            Checks.requireNonNull(retryIn, "retryIn");
+        }
+
+        /** {@return whether this attempt opened the connection} */
+        public boolean connected() {
+            return failure.isEmpty();
+        }
+    }
 
     /** For {@link FrameSocket.Builder#reconnector(URI)}, which hands over its settings. */
     Reconnector(Settings settings, URI uri) {
@@ -109,7 +157,8 @@ public final class Reconnector {
 
     /**
      * Sets how many attempts one {@link #connect()} makes at most, the first one included, before
-     * it gives up and throws the last failure. Default: no limit.
+     * it gives up: it then throws an exception that says how many attempts it made over how long,
+     * with the last failure as its cause. Default: no limit.
      *
      * @param attempts a positive count
      * @return this reconnector
@@ -135,6 +184,26 @@ public final class Reconnector {
         return this;
     }
 
+    /**
+     * Sets the code told of each attempt {@link #connect()} makes, as it ends: whether it
+     * connected, why not, and how long the wait before the next one is. For metrics, a status
+     * line ("reconnecting in 3 s"), or a log of your own. Default: nothing is told.
+     *
+     * <p>{@code listener} runs on the thread that called {@code connect()}, after the attempt and
+     * before the wait that follows it, so it should return quickly. It is called for every
+     * attempt, the one that connects included. What it throws is logged (WARNING) and otherwise
+     * ignored: a failing listener does not stop the reconnecting. A call replaces the listener
+     * set before; it takes effect from the next {@code connect()}.
+     *
+     * @param listener told of each attempt
+     * @return this reconnector
+     * @throws NullPointerException if {@code listener} is {@code null}
+     */
+    public Reconnector onAttempt(Consumer<? super Attempt> listener) {
+        this.onAttempt = Checks.requireNonNull(listener, "listener");
+        return this;
+    }
+
     /** {@return the URI every connection goes to} */
     public URI uri() {
         return uri;
@@ -149,7 +218,11 @@ public final class Reconnector {
      * @throws HandshakeException       if the server refused the upgrade with a status that is not
      *                                  transient, or with a transient one on the last attempt
      * @throws WebSocketException       if no connection could be made and the failure is not
-     *                                  transient (TLS trust), or the attempts ran out
+     *                                  transient (TLS trust), or the attempts ran out: then its
+     *                                  message says how many attempts were made over how long, and
+     *                                  its cause is the last attempt's failure (a
+     *                                  {@link HandshakeException} with the last refusal's status and
+     *                                  headers if that was a refused upgrade)
      * @throws InterruptedIOException   if the thread was interrupted while connecting or waiting
      *                                  (its interrupt status is kept)
      * @throws IllegalArgumentException if the builder's settings and the URI do not go together
@@ -163,9 +236,13 @@ public final class Reconnector {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("Interrupted while another thread was connecting to " + uri);
         }
+        Consumer<? super Attempt> listener = onAttempt;
+        RetryLoop.Observer observer = (number, tookNanos, failure, retryInNanos) -> listener.accept(new Attempt(number,
+                Duration.ofNanos(tookNanos), Optional.ofNullable(failure),
+                retryInNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(retryInNanos))));
         try {
             return reconnection.connect(() -> FrameSocket.open(settings, uri),
-                    new RetryLoop.Settings(backoff, maxAttempts, resetAfter), uri);
+                    new RetryLoop.Settings(backoff, maxAttempts, resetAfter, observer), uri);
         } finally {
             connecting.unlock();
         }

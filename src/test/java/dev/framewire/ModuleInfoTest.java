@@ -44,11 +44,12 @@ class ModuleInfoTest {
     }
 
     @Test
-    void requiresOnlyJavaBaseAndTransitivelyJavaNetHttp() throws Exception {
+    void requiresOnlyJavaBaseTransitivelyJavaNetHttpAndOptionallyJdkJfr() throws Exception {
         Map<String, Set<Requires.Modifier>> requires = descriptor().requires().stream()
                 .collect(Collectors.toMap(Requires::name, Requires::modifiers));
         assertEquals(Map.of(
                 "java.base", Set.of(Requires.Modifier.MANDATED),
-                "java.net.http", Set.of(Requires.Modifier.TRANSITIVE)), requires);
+                "java.net.http", Set.of(Requires.Modifier.TRANSITIVE),
+                "jdk.jfr", Set.of(Requires.Modifier.STATIC)), requires); // docs/observing.md: events only if present
     }
 }

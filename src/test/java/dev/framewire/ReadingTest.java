@@ -393,13 +393,13 @@ class ReadingTest {
             // The reader has not read: framewire stopped reading after 4 parts, so the Pong that
             // the server sent behind the 200 echoes cannot be seen yet.
             assertThrows(ReadTimeoutException.class, () -> ws.ping(Duration.ofMillis(500)));
-            assertEquals(4, ws.maxQueuedPartsSeen(), "the queue filled up to its bound");
+            assertEquals(4, ws.stats().queuedPartsPeak(), "the queue filled up to its bound");
 
             for (int i = 0; i < messages; i++) {
                 Message m = ws.readMessage(WAIT);
                 assertEquals("message " + i + " " + "-".repeat(100), m.text());
             }
-            assertTrue(ws.maxQueuedPartsSeen() <= 4, "held at once: " + ws.maxQueuedPartsSeen());
+            assertTrue(ws.stats().queuedPartsPeak() <= 4, "held at once: " + ws.stats().queuedPartsPeak());
             assertNotNull(ws.ping(Duration.ofSeconds(5)));
         } finally {
             sendThread.shutdownNow();
@@ -466,9 +466,9 @@ class ReadingTest {
                 }
                 assertEquals("m" + i, ws.readMessage().text());
             }
-            assertTrue(ws.maxQueuedPartsSeen() <= capacity,
-                    "held " + ws.maxQueuedPartsSeen() + " parts, capacity " + capacity);
-            assertEquals(capacity, ws.maxQueuedPartsSeen(), "the queue filled up while the reader slept");
+            assertTrue(ws.stats().queuedPartsPeak() <= capacity,
+                    "held " + ws.stats().queuedPartsPeak() + " parts, capacity " + capacity);
+            assertEquals(capacity, ws.stats().queuedPartsPeak(), "the queue filled up while the reader slept");
         }
     }
 
@@ -496,9 +496,9 @@ class ReadingTest {
             // Not reading yet: wait until the queue has filled up, which it must since 4 MiB is
             // far more than its capacity.
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (ws.maxQueuedPartsSeen() < capacity) {
+            while (ws.stats().queuedPartsPeak() < capacity) {
                 if (System.nanoTime() > deadline) {
-                    fail("the queue never filled: " + ws.maxQueuedPartsSeen() + " of " + capacity);
+                    fail("the queue never filled: " + ws.stats().queuedPartsPeak() + " of " + capacity);
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             }
@@ -521,9 +521,9 @@ class ReadingTest {
                 assertEquals(0, expected.remaining(), "message " + i + " is short");
             }
             assertTrue(parts > capacity, "the flood was larger than the queue: " + parts + " parts");
-            assertTrue(ws.maxQueuedPartsSeen() <= capacity,
-                    "held at once: " + ws.maxQueuedPartsSeen() + ", capacity " + capacity);
-            assertEquals(capacity, ws.maxQueuedPartsSeen());
+            assertTrue(ws.stats().queuedPartsPeak() <= capacity,
+                    "held at once: " + ws.stats().queuedPartsPeak() + ", capacity " + capacity);
+            assertEquals(capacity, ws.stats().queuedPartsPeak());
 
             ws.sendClose(1000, "");
             assertEquals(Opcode.CLOSE, ws.readFrame(WAIT).opcode());

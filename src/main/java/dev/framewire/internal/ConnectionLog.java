@@ -56,10 +56,14 @@ public final class ConnectionLog {
         }
     }
 
-    /** Logs a DEBUG line with the failure behind it. */
+    /**
+     * Logs a DEBUG line about a failure, and the failure's stack trace in a TRACE line of its own:
+     * one line per event at DEBUG, however deep the failure's causes go.
+     */
     public void debug(String message, Throwable failure) {
-        if (LOGGER.isLoggable(Level.DEBUG)) {
-            LOGGER.log(Level.DEBUG, label + message, failure);
+        debug(message);
+        if (failure != null && tracing()) {
+            LOGGER.log(Level.TRACE, label + message, failure);
         }
     }
 

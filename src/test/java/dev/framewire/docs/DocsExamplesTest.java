@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.framewire.CloseStatus;
+import dev.framewire.ConnectionStats;
 import dev.framewire.FrameSocket;
 import dev.framewire.Opcode;
 import dev.framewire.Reconnector;
@@ -14,14 +15,23 @@ import dev.framewire.testkit.ClientFrame;
 import dev.framewire.testkit.ScriptedServer;
 import dev.framewire.testkit.WireFrame;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import jdk.jfr.consumer.RecordingStream;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -123,6 +133,79 @@ class DocsExamplesTest {
             List<String> lines = List.of("first line", "zweite Zeile: äöü", "😀 third");
             assertEquals(lines, Streaming.textLines(ws, lines));
         }
+    }
+
+    @Test
+    void observing() throws Exception {
+        ConnectionStats stats = Observing.stats(echo.uri());
+        assertEquals(1, stats.messagesReceived());
+        assertEquals(5, stats.bytesReceived());
+
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (FrameSocket ws = FrameSocket.connect(echo.uri())) {
+            Observing.bind(ws, registry);
+            ws.sendText("one");
+            ws.sendText("two");
+            ws.readMessage();
+            ws.readMessage();
+            ws.ping(Duration.ofSeconds(10));
+            assertEquals(2, registry.get("framewire.messages.sent").tag("connection", "prices").functionCounter().count());
+            assertEquals(6, registry.get("framewire.bytes.received").functionCounter().count());
+            assertEquals(0, registry.get("framewire.queued.parts").gauge().value());
+            assertTrue(registry.get("framewire.round.trip").timeGauge().value(TimeUnit.NANOSECONDS) > 0);
+            assertEquals(13, registry.getMeters().size(), "one meter per count of ConnectionStats but openedAt");
+        }
+
+        List<String> waits = new CopyOnWriteArrayList<>();
+        try (RecordingStream events = Observing.watchSendWaits(Duration.ZERO, waits)) {
+            Semaphore flushed = new Semaphore(0);
+            events.onFlush(flushed::release);
+            try (FrameSocket ws = FrameSocket.newBuilder().maxQueuedParts(1).connect(echo.uri())) {
+                Thread reader = new Thread(() -> {
+                    try {
+                        Thread.sleep(300);                       // nobody reads the echoes yet: TCP fills up, sends wait
+                        for (int i = 0; i < 16; i++) {
+                            ws.readMessage();
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                reader.start();
+                byte[] mib = new byte[1 << 20];
+                for (int i = 0; i < 16; i++) {
+                    ws.sendBinary(mib);
+                }
+                reader.join();
+            }
+            // The stream delivers what was recorded about once a second, and close() drops what it
+            // has not delivered: wait for two flushes after the work.
+            flushed.drainPermits();
+            assertTrue(flushed.tryAcquire(2, 20, TimeUnit.SECONDS), "the recording stream never flushed");
+        }
+        assertFalse(waits.isEmpty(), "16 MiB into a reader that lags: some send waited");
+        assertTrue(waits.get(0).matches("fw-[0-9a-f]{8} waited \\d+ ms for (slot|turn|write)"), waits.get(0));
+
+        List<String> lines = new CopyOnWriteArrayList<>();
+        java.util.logging.Logger framewire = java.util.logging.Logger.getLogger("dev.framewire");
+        java.util.logging.Level before = framewire.getLevel();
+        java.util.logging.Handler handler = Observing.tap(lines::add);
+        List<Reconnector.Attempt> attempts = new ArrayList<>();
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        try {
+            Observing.watchedReconnector(URI.create("ws://127.0.0.1:" + closedPort + "/"), attempts);
+        } finally {
+            framewire.removeHandler(handler);
+            framewire.setLevel(before);
+        }
+        assertEquals(3, attempts.size());
+        assertEquals(2, lines.stream().filter(l -> l.startsWith("INFO Reconnector ") && l.contains("; next in ")).count(),
+                String.join("\n", lines));
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("WARNING ") && l.contains("giving up after 3 attempts")).count(),
+                String.join("\n", lines));
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.framewire.internal.connection;
 
 import dev.framewire.CloseStatus;
 import dev.framewire.ConnectionClosedException;
+import dev.framewire.ConnectionStats;
+import dev.framewire.HandshakeException;
 import dev.framewire.ReadTimeoutException;
 import dev.framewire.WebSocketException;
 import dev.framewire.internal.Checks;
@@ -10,7 +12,9 @@ import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.ConnectionState.Phase;
 import dev.framewire.internal.Durations;
 import dev.framewire.internal.Ending;
+import dev.framewire.internal.events.ConnectionEvents;
 import dev.framewire.internal.handshake.Connector;
+import dev.framewire.internal.handshake.ProxyRoute;
 import dev.framewire.internal.handshake.SharedHttpClient;
 import dev.framewire.internal.handshake.Uris;
 import dev.framewire.internal.receive.InboundListener;
@@ -18,9 +22,11 @@ import dev.framewire.internal.receive.InboundReader;
 import dev.framewire.internal.receive.PingTracker;
 import dev.framewire.internal.receive.ReadResults;
 import dev.framewire.internal.receive.ReadSpin;
+import dev.framewire.internal.receive.ReceiveCounts;
 import dev.framewire.internal.receive.ReceiveQueue;
 import dev.framewire.internal.send.BinarySendStream;
 import dev.framewire.internal.send.OutboundSender;
+import dev.framewire.internal.send.SendCounts;
 import dev.framewire.internal.send.TextSendWriter;
 
 import java.io.IOException;
@@ -31,10 +37,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * One connection's lifecycle owner: it wires the flows together (state, receive queue, listener,
@@ -71,6 +79,13 @@ import java.util.concurrent.TimeoutException;
  *       wake every reader, sender and ping.</li>
  * </ul>
  *
+ * <h2>What it counts and records</h2>
+ * The flows count what they see ({@link ReceiveCounts} on the listener and reader,
+ * {@link SendCounts} in the sender's slots), each count with one writer at a time, and
+ * {@link #stats()} reads them without a lock. The JDK Flight Recorder events of the connection
+ * ({@link ConnectionEvents}) are made here for the connect, the end and the round trips, and by
+ * the flows for a send that blocked and a message too large.
+ *
  * <p>Thread-safe: every method may be called from any thread, and {@code close()} may race a
  * blocked reader, a sender, the keepalive and the JDK's listener (jcstress,
  * {@code CloseWhileReceivingStress} and {@code CloseVersusSendStress}).
@@ -101,6 +116,12 @@ public final class Connection<F, M> {
     private final OutboundSender sender;
     private final InboundReader<F, M> reader;
     private final Duration closeTimeout;
+    private final ConnectionEvents events;
+    private final ReceiveCounts received = new ReceiveCounts();
+    private final SendCounts sent = new SendCounts();
+    private final Instant openedAt;
+    private final long openedNanos;
+    private volatile long lastRoundTripNanos = -1; // -1: no Ping of ours answered yet; any thread writes, the latest wins
 
     /**
      * Opens a connection through the JDK, blocking until the opening handshake completes.
@@ -115,7 +136,7 @@ public final class Connection<F, M> {
         HttpClient client = settings.httpClient() != null ? settings.httpClient() : SharedHttpClient.get();
         Opener jdk = (listener, log) -> Connector.open(client, uri, Uris.withCredentials(settings.headers(), uriAsGiven),
                 settings.subprotocols(), settings.connectTimeout(), listener, log);
-        return new Connection<>(settings, uri, results, jdk);
+        return new Connection<>(settings, uri, results, jdk, () -> ProxyRoute.of(client, uri).orElse(""));
     }
 
     /**
@@ -124,18 +145,80 @@ public final class Connection<F, M> {
      * @param uri the URI without user-info: it is shown and logged
      */
     public Connection(Settings settings, URI uri, ReadResults<F, M> results, Opener opener) throws IOException {
+        this(settings, uri, results, opener, () -> "");
+    }
+
+    /**
+     * Wires a connection and opens it with {@code opener}.
+     *
+     * @param proxy names the proxy the connection goes through ({@code host:port}, or empty), for
+     *              the {@code Connect} event; asked only when a recording wants that event
+     */
+    private Connection(Settings settings, URI uri, ReadResults<F, M> results, Opener opener, Supplier<String> proxy)
+            throws IOException {
         this.uri = uri;
         this.closeTimeout = settings.closeTimeout();
         this.log = new ConnectionLog(uri);
+        this.events = new ConnectionEvents(log.tag(), uri);
         this.queue = new ReceiveQueue(settings.maxQueuedParts(), state, ReadSpin.of(settings.readSpin()));
-        this.listener = new InboundListener(queue, state, pings, settings.pongAutoConsume(), settings.deliverPings(), log);
-        this.webSocket = opener.open(listener, log);
-        this.sender = new OutboundSender(webSocket, state, settings.sendTimeout(), this::abort, log);
-        this.reader = new InboundReader<>(queue, state, this::refuseData, results, settings.readTimeout(), settings.maxMessageSize());
+        this.listener = new InboundListener(queue, state, pings, settings.pongAutoConsume(), settings.deliverPings(), log,
+                received);
+        this.webSocket = openRecorded(opener, proxy);
+        this.openedNanos = System.nanoTime();
+        this.openedAt = Instant.now();
+        this.sender = new OutboundSender(webSocket, state, settings.sendTimeout(), this::abort, log, sent, events);
+        this.reader = new InboundReader<>(queue, state, this::refuseData, results, settings.readTimeout(),
+                settings.maxMessageSize(), received, events);
+        state.ended().thenAccept(how -> events.connectionEnd(how.local(), how.status().code(), how.status().reason(),
+                System.nanoTime() - openedNanos, how.message()));
         if (settings.keepsAlive()) {
             KeepAlive.start(settings.keepAliveInterval(), settings.keepAliveTimeout(), state, listener, sender, pings,
-                    this::abort);
+                    this::abort, this::keepAliveRoundTrip, events);
         }
+    }
+
+    /** Opens the WebSocket inside a {@code Connect} event, which says how the handshake ended. */
+    private WebSocket openRecorded(Opener opener, Supplier<String> proxy) throws IOException {
+        Object connect = events.connectBegins();
+        WebSocket opened;
+        try {
+            opened = opener.open(listener, log);
+        } catch (IOException | RuntimeException e) {
+            if (connect != null) {
+                String outcome = e instanceof HandshakeException ? "refused"
+                        : e instanceof InterruptedIOException ? "interrupted" : "failed";
+                events.connectEnds(connect, proxy.get(), outcome, e.getMessage() != null ? e.getMessage() : e.toString());
+            }
+            throw e;
+        }
+        if (connect != null) {
+            events.connectEnds(connect, proxy.get(), "connected", "");
+        }
+        return opened;
+    }
+
+    /**
+     * {@return what this connection has done so far}: a snapshot of counts that the flows keep
+     * with one writer each; never blocks, takes no lock
+     */
+    public ConnectionStats stats() {
+        long roundTrip = lastRoundTripNanos;
+        return new ConnectionStats(openedAt,
+                sent.messages(), received.messages(),
+                sent.frames(), received.parts(),
+                sent.bytes(), received.bytes(),
+                sent.pings(), received.pongs(),
+                roundTrip < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(roundTrip)),
+                // A reader may take a part a moment before the listener has counted it in.
+                Math.max(0, queue.held()), queue.highWater(),
+                Duration.ofNanos(sent.waitedNanos()),
+                received.readTimeouts());
+    }
+
+    /** The keepalive's Ping was answered after {@code nanos}. */
+    private void keepAliveRoundTrip(long nanos) {
+        lastRoundTripNanos = nanos;
+        events.roundTrip(nanos, true);
     }
 
     /** {@return the sends of this connection} */
@@ -198,16 +281,6 @@ public final class Connection<F, M> {
         return state.closeStatus();
     }
 
-    /** {@return the received parts waiting to be read now} */
-    public int queuedParts() {
-        return queue.held();
-    }
-
-    /** {@return the most received parts that ever waited at once} */
-    public int queuedPartsPeak() {
-        return queue.highWater();
-    }
-
     /**
      * Measures one Ping's round trip, as {@code FrameSocket.ping} documents: one deadline covers
      * the wait to send the Ping and the wait for its Pong.
@@ -224,7 +297,10 @@ public final class Connection<F, M> {
                         + " (is the peer reading?)", timeout);
             }
             long arrived = ping.pong().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return Duration.ofNanos(arrived - start);
+            long roundTrip = arrived - start;
+            lastRoundTripNanos = roundTrip;
+            events.roundTrip(roundTrip, false);
+            return Duration.ofNanos(roundTrip);
         } catch (TimeoutException e) {
             throw new ReadTimeoutException("No Pong arrived within " + Durations.format(timeout), timeout);
         } catch (InterruptedException e) {

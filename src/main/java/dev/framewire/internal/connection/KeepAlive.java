@@ -5,6 +5,7 @@ import dev.framewire.internal.Checks;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.Durations;
 import dev.framewire.internal.Ending;
+import dev.framewire.internal.events.ConnectionEvents;
 import dev.framewire.internal.receive.InboundListener;
 import dev.framewire.internal.receive.PingTracker;
 import dev.framewire.internal.send.OutboundSender;
@@ -16,6 +17,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -45,6 +47,8 @@ public final class KeepAlive implements Runnable {
     private final OutboundSender sender;
     private final PingTracker pings;
     private final Consumer<Ending> abort;
+    private final LongConsumer roundTrip; // told each answered Ping's round trip, on the listener thread
+    private final ConnectionEvents events;
     private long pingSentNanos; // 0 while no keepalive Ping is waiting; scheduler thread only
     private boolean readerBehind; // demand was withheld at the last check; scheduler thread only
     private long caughtUpNanos;   // the first check after the reader caught up, or 0; scheduler thread only
@@ -57,7 +61,8 @@ public final class KeepAlive implements Runnable {
      * and the listener's.
      */
     KeepAlive(Duration interval, Duration timeout, LongSupplier clock, LongSupplier lastInbound,
-              LongSupplier demandWithheldSince, OutboundSender sender, PingTracker pings, Consumer<Ending> abort) {
+              LongSupplier demandWithheldSince, OutboundSender sender, PingTracker pings, Consumer<Ending> abort,
+              LongConsumer roundTrip, ConnectionEvents events) {
         this.interval = interval;
         this.timeout = timeout;
         this.intervalNanos = Checks.toNanosSaturated(interval);
@@ -68,18 +73,23 @@ public final class KeepAlive implements Runnable {
         this.sender = sender;
         this.pings = pings;
         this.abort = abort;
+        this.roundTrip = roundTrip;
+        this.events = events;
     }
 
     /**
      * Starts watching a connection until it ends.
      *
      * @param state the connection's lifecycle; watching stops when it ends
-     * @param abort aborts the connection when the peer stays silent
+     * @param abort     aborts the connection when the peer stays silent
+     * @param roundTrip told the round trip of each keepalive Ping that is answered
+     * @param events    the connection's JFR events (a keepalive timeout)
      */
     static void start(Duration interval, Duration timeout, ConnectionState state, InboundListener inbound,
-                      OutboundSender sender, PingTracker pings, Consumer<Ending> abort) {
+                      OutboundSender sender, PingTracker pings, Consumer<Ending> abort, LongConsumer roundTrip,
+                      ConnectionEvents events) {
         KeepAlive keepAlive = new KeepAlive(interval, timeout, System::nanoTime, inbound::lastInboundNanos,
-                inbound::demandWithheldSince, sender, pings, abort);
+                inbound::demandWithheldSince, sender, pings, abort, roundTrip, events);
         // Check often enough that a silent peer is caught soon after interval + timeout.
         long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(keepAlive.intervalNanos, keepAlive.timeoutNanos) / 4);
         keepAlive.task = Scheduler.INSTANCE.scheduleWithFixedDelay(keepAlive, tick, tick, TimeUnit.NANOSECONDS);
@@ -107,14 +117,17 @@ public final class KeepAlive implements Runnable {
             } else if (now - pingSentNanos >= timeoutNanos) {
                 String message = "Keepalive: nothing arrived within " + Durations.format(timeout) + " of a Ping sent after "
                         + Durations.format(interval) + " without traffic; the connection was aborted";
+                events.keepAliveTimeout(intervalNanos, timeoutNanos);
                 abort.accept(Ending.localAbort(message, new WebSocketException(message)));
                 return;
             }
         }
         if (pingSentNanos == 0 && now - lastInbound >= intervalNanos) {
             PingTracker.Pending ping = pings.register();
+            long sent = System.nanoTime(); // the round trip is real time, whatever clock decides when to ping
             if (sender.trySendPing(ping.payload())) {
                 pingSentNanos = now == 0 ? 1 : now;
+                ping.pong().thenAccept(arrived -> roundTrip.accept(arrived - sent));
             } else {
                 pings.forget(ping);
             }

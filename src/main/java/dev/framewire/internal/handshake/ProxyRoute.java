@@ -14,13 +14,13 @@ import java.util.Optional;
  * the {@code http://} or {@code https://} form of the URI. Only for messages: asking a
  * selector again has no effect on the connection.
  */
-final class ProxyRoute {
+public final class ProxyRoute {
 
     private ProxyRoute() {
     }
 
     /** {@return the proxy the JDK used for {@code uri}, if any; {@code "host:port"}} */
-    static Optional<String> of(HttpClient client, URI uri) {
+    public static Optional<String> of(HttpClient client, URI uri) {
         try {
             ProxySelector selector = client.proxy().orElseGet(ProxySelector::getDefault);
             if (selector == null) {

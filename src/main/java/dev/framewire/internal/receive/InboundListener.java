@@ -75,10 +75,10 @@ public final class InboundListener implements WebSocket.Listener {
     private final boolean pongAutoConsume;
     private final boolean deliverPings;
     private final ConnectionLog tap;
+    private final ReceiveCounts counts; // written here only, on listener calls
     private volatile long lastInboundNanos = System.nanoTime(); // written by listener calls, read by the keepalive
     // For the message of an early failure (onError). Like continuing, touched only by listener calls.
     private long openedNanos = System.nanoTime();
-    private long dataReceived; // payload bytes of data parts (text in UTF-8), exact up to EARLY_FAILURE_BYTES
     // Inside a message whose first part was delivered. Touched only by listener calls, which the JDK
     // makes one at a time: on its selector thread, a pool thread, or a reader's own thread inside
     // request(n) (which may deliver the next part at once).
@@ -93,15 +93,17 @@ public final class InboundListener implements WebSocket.Listener {
      * @param pongAutoConsume drop every other Pong too
      * @param deliverPings    deliver Pings (the JDK has answered them already)
      * @param tap             the connection's log
+     * @param counts          where what arrives is counted
      */
     public InboundListener(ReceiveQueue queue, ConnectionState state, PingTracker pings,
-                           boolean pongAutoConsume, boolean deliverPings, ConnectionLog tap) {
+                           boolean pongAutoConsume, boolean deliverPings, ConnectionLog tap, ReceiveCounts counts) {
         this.queue = queue;
         this.state = state;
         this.pings = pings;
         this.pongAutoConsume = pongAutoConsume;
         this.deliverPings = deliverPings;
         this.tap = tap;
+        this.counts = counts;
     }
 
     /** {@return when anything last arrived from the peer, as {@link System#nanoTime()}} */
@@ -127,9 +129,8 @@ public final class InboundListener implements WebSocket.Listener {
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         lastInboundNanos = System.nanoTime();
-        if (dataReceived < EARLY_FAILURE_BYTES) { // counted only as far as onError's message needs it
-            dataReceived += Utf8.encodedLength(data);
-        }
+        // Exact UTF-8 bytes for stats(), and for onError's early-failure hint: one pass over the chars.
+        counts.dataPart(Utf8.encodedLength(data), last);
         boolean wholeMessage = !continuing && last;
         Opcode opcode = nextDataOpcode(Opcode.TEXT, last);
         tap.receivedText(opcode, last, data);
@@ -149,7 +150,7 @@ public final class InboundListener implements WebSocket.Listener {
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
         lastInboundNanos = System.nanoTime();
-        dataReceived += data.remaining();
+        counts.dataPart(data.remaining(), last);
         Opcode opcode = nextDataOpcode(Opcode.BINARY, last);
         tap.received(opcode, last, data);
         queue.add(BinaryPart.copyOf(opcode, data, last));
@@ -178,6 +179,7 @@ public final class InboundListener implements WebSocket.Listener {
     public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
         lastInboundNanos = System.nanoTime();
         tap.received(Opcode.PONG, true, message);
+        counts.pong();
         if (pings.answer(message) || pongAutoConsume) {
             queue.replenish(1);
         } else {
@@ -223,6 +225,7 @@ public final class InboundListener implements WebSocket.Listener {
     public void onError(WebSocket webSocket, Throwable error) {
         boolean local = state.closingLocally();
         String failed = "The connection failed" + (local ? " while this side was closing it: " : ": ") + describe(error);
+        long dataReceived = counts.bytes();
         if (error instanceof ProtocolException && dataReceived < EARLY_FAILURE_BYTES) {
             Duration open = Duration.ofNanos(System.nanoTime() - openedNanos);
             failed += String.format(Locale.ROOT, " %s after it opened, %,d bytes of data in; if the server sends more than"

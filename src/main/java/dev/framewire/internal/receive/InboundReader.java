@@ -7,6 +7,7 @@ import dev.framewire.ReadTimeoutException;
 import dev.framewire.internal.Checks;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.Durations;
+import dev.framewire.internal.events.ConnectionEvents;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -50,6 +51,8 @@ public final class InboundReader<F, M> {
     // reader inside (or the next one) abandons it. Set without the lock so that close() never waits.
     private final AtomicLong abandonRequest = new AtomicLong(NO_STREAM);
     private final Consumer<CloseStatus> refuseData; // the connection's: for a message too large
+    private final ReceiveCounts counts;              // read timeouts are counted here
+    private final ConnectionEvents events;
 
     /**
      * Creates a reader.
@@ -61,16 +64,20 @@ public final class InboundReader<F, M> {
      * @param results        makes the public frames and messages
      * @param readTimeout    the timeout of reads called without one, or {@code null} for none
      * @param maxMessageSize the largest message {@code readMessage} accepts, in bytes
+     * @param counts         where reads that time out are counted
+     * @param events         the connection's JFR events (a message too large)
      */
     public InboundReader(ReceiveQueue queue, ConnectionState state, Consumer<CloseStatus> refuseData,
-                         ReadResults<F, M> results,
-                         Duration readTimeout, long maxMessageSize) {
+                         ReadResults<F, M> results, Duration readTimeout, long maxMessageSize,
+                         ReceiveCounts counts, ConnectionEvents events) {
         this.queue = queue;
         this.state = state;
         this.refuseData = refuseData;
         this.results = results;
         this.readTimeout = readTimeout;
         this.assembler = new MessageAssembler(maxMessageSize);
+        this.counts = counts;
+        this.events = events;
     }
 
     /**
@@ -241,6 +248,7 @@ public final class InboundReader<F, M> {
      * JDK will not send 1009) so the peer's answering Close can still arrive.
      */
     private void refuseRestOfMessage(MessageTooLargeException tooLarge) {
+        events.messageTooLarge(tooLarge.limit(), tooLarge.size());
         refuseData.accept(new CloseStatus(CloseStatus.POLICY_VIOLATION, "Message exceeds " + tooLarge.limit() + " bytes"));
     }
 
@@ -257,6 +265,7 @@ public final class InboundReader<F, M> {
                 throw interrupted();
             }
             if (item == null) {
+                counts.readTimedOut();
                 throw new ReadTimeoutException(limit.isZero() ? "Nothing had arrived (a poll with Duration.ZERO does not wait)"
                         : "Nothing arrived within " + Durations.format(limit), limit);
             }
@@ -284,6 +293,7 @@ public final class InboundReader<F, M> {
             if (deadline == NO_DEADLINE) {
                 readLock.lockInterruptibly();
             } else if (!readLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                counts.readTimedOut();
                 throw new ReadTimeoutException(limit.isZero() ? "Another thread is reading (a poll with Duration.ZERO does not wait)"
                         : "Another thread kept reading for longer than " + Durations.format(limit), limit);
             }

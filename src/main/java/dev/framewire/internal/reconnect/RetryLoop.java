@@ -3,6 +3,7 @@ package dev.framewire.internal.reconnect;
 import dev.framewire.CloseStatus;
 import dev.framewire.internal.Checks;
 import dev.framewire.internal.Durations;
+import dev.framewire.internal.events.ReconnectEvents;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -38,6 +39,22 @@ public final class RetryLoop<T> {
         T connect() throws IOException;
     }
 
+    /** Told of each attempt, on the thread of {@code connect()}, before the wait that follows it. */
+    @FunctionalInterface
+    public interface Observer {
+
+        /** Tells nothing. */
+        Observer NONE = (number, tookNanos, failure, retryInNanos) -> { };
+
+        /**
+         * Attempt {@code number} (from 1 in this {@code connect()}) took {@code tookNanos}.
+         *
+         * @param failure      why it failed, or {@code null} if it connected
+         * @param retryInNanos the wait before the next attempt, or -1 if none follows
+         */
+        void attempted(int number, long tookNanos, IOException failure, long retryInNanos);
+    }
+
     /**
      * The settings of one {@code connect()} call.
      *
@@ -45,8 +62,14 @@ public final class RetryLoop<T> {
      * @param maxAttempts the attempts one call makes at most, the first included; 0 for no limit
      * @param resetAfter  how long a connection must last to end the outage; {@code null} for the
      *                    backoff's max
+     * @param observer    told of each attempt
      */
-    public record Settings(Backoff backoff, int maxAttempts, Duration resetAfter) {
+    public record Settings(Backoff backoff, int maxAttempts, Duration resetAfter, Observer observer) {
+
+        /** Settings whose attempts nobody observes. */
+        public Settings(Backoff backoff, int maxAttempts, Duration resetAfter) {
+            this(backoff, maxAttempts, resetAfter, Observer.NONE);
+        }
 
         long resetAfterNanos() {
             return Checks.toNanosSaturated(resetAfter != null ? resetAfter : backoff.max());
@@ -83,37 +106,76 @@ public final class RetryLoop<T> {
      *
      * @param target names what is being connected to, in messages
      * @return the connection {@code attempt} opened
-     * @throws IOException            the first failure that is not transient, or the last one when
-     *                                the attempts ran out, with the earlier ones suppressed
+     * @throws IOException            the first failure that is not transient, or, when the attempts
+     *                                ran out, one that says how many were made over how long, with
+     *                                the last failure as its cause ({@link RetryLog#ranOut}); the
+     *                                earlier failures suppressed
      * @throws InterruptedIOException if interrupted while waiting between attempts
      */
     public T connect(Attempt<T> attempt, Settings settings, Object target) throws IOException {
-        lookAtLast(settings);
+        RetryLog log = new RetryLog(target);
+        String uri = String.valueOf(target);
+        Optional<CloseStatus> ended = lookAtLast(settings);
         Deque<IOException> failures = new ArrayDeque<>();
-        Optional<Duration> asked = Optional.empty(); // the last refusal's Retry-After
-        for (int attempts = 0; ; ) {
-            if (owesWait || attempts > 0) {
-                pause(settings.backoff(), asked, failures, target);
+        boolean waits = owesWait;
+        long waitNanos = 0;
+        if (waits) {
+            waitNanos = nextWait(settings.backoff(), Optional.empty());
+            log.owedWait(ended, waitNanos);
+        }
+        long firstStart = 0;
+        for (int number = 1; ; number++) {
+            if (waits) {
+                pause(waitNanos, failures, target);
                 owesWait = false;
             }
+            Object event = ReconnectEvents.attemptBegins();
+            long start = clock.nanoTime();
+            if (number == 1) {
+                firstStart = start;
+            }
+            T connection;
             try {
-                T connection = attempt.connect();
-                last = connection;
-                lastConnectedNanos = clock.nanoTime();
-                return connection;
+                connection = attempt.connect();
             } catch (IOException failure) {
-                attempts++;
+                long end = clock.nanoTime();
                 boolean isTransient = RetryRules.isTransient(failure);
-                if (!isTransient || (settings.maxAttempts() > 0 && attempts >= settings.maxAttempts())) {
+                if (!isTransient || (settings.maxAttempts() > 0 && number >= settings.maxAttempts())) {
                     owesWait = isTransient; // the outage goes on into the next call
-                    throw withEarlier(failure, failures);
+                    ReconnectEvents.attemptEnds(event, uri, number, "failed", 0, log.briefly(failure));
+                    log.givingUp(number, failure, isTransient, end - firstStart);
+                    observe(settings, log, number, end - start, failure, -1);
+                    throw withEarlier(isTransient ? log.ranOut(failure, number, end - firstStart) : failure, failures);
                 }
                 failures.addLast(failure);
                 if (failures.size() > KEPT_FAILURES) {
                     failures.removeFirst();
                 }
-                asked = RetryRules.retryAfter(failure, clock.now());
+                waitNanos = nextWait(settings.backoff(), RetryRules.retryAfter(failure, clock.now()));
+                waits = true;
+                ReconnectEvents.attemptEnds(event, uri, number, "retrying", waitNanos, log.briefly(failure));
+                log.retrying(number, failure, waitNanos);
+                observe(settings, log, number, end - start, failure, waitNanos);
+                continue;
             }
+            last = connection;
+            lastConnectedNanos = clock.nanoTime();
+            ReconnectEvents.attemptEnds(event, uri, number, "connected", 0, "");
+            if (number > 1) {
+                log.connected(number, lastConnectedNanos - firstStart);
+            }
+            observe(settings, log, number, lastConnectedNanos - start, null, -1);
+            return connection;
+        }
+    }
+
+    /** Tells the observer; what it throws is logged, not let out: it must not stop the reconnecting. */
+    private static void observe(Settings settings, RetryLog log, int number, long tookNanos, IOException failure,
+                                long retryInNanos) {
+        try {
+            settings.observer().attempted(number, tookNanos, failure, retryInNanos);
+        } catch (RuntimeException e) {
+            log.callbackFailed(e);
         }
     }
 
@@ -127,9 +189,9 @@ public final class RetryLoop<T> {
      * its first step); one that ended as a server going away or dropping makes this call wait.
      * Its lifetime runs until this call: the caller's end of it is not observed more precisely.
      */
-    private void lookAtLast(Settings settings) {
+    private Optional<CloseStatus> lookAtLast(Settings settings) {
         if (last == null) {
-            return;
+            return Optional.empty();
         }
         Optional<CloseStatus> end = endOf.apply(last);
         if (clock.nanoTime() - lastConnectedNanos >= settings.resetAfterNanos()) {
@@ -137,10 +199,14 @@ public final class RetryLoop<T> {
         }
         owesWait = end.isPresent() && RetryRules.continuesOutage(end.get().code());
         last = null;
+        return end;
     }
 
-    private void pause(Backoff backoff, Optional<Duration> asked, Deque<IOException> failures, Object target)
-            throws InterruptedIOException {
+    /**
+     * {@return the next wait, in nanoseconds}: the backoff's at the current step, which it moves
+     * on, and at least what the server {@code asked} (but never more than the backoff's max)
+     */
+    private long nextWait(Backoff backoff, Optional<Duration> asked) {
         long nanos = backoff.delayNanos(step, jitter);
         step = Math.min(step + 1, Backoff.LAST_DOUBLING);
         if (asked.isPresent()) {
@@ -148,6 +214,10 @@ public final class RetryLoop<T> {
             long askedNanos = Math.min(Checks.toNanosSaturated(asked.get()), Checks.toNanosSaturated(backoff.max()));
             nanos = Math.max(nanos, askedNanos);
         }
+        return nanos;
+    }
+
+    private void pause(long nanos, Deque<IOException> failures, Object target) throws InterruptedIOException {
         try {
             clock.sleep(nanos);
         } catch (InterruptedException e) {

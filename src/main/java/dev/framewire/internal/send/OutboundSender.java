@@ -11,6 +11,7 @@ import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.Durations;
 import dev.framewire.internal.Ending;
 import dev.framewire.internal.Utf8;
+import dev.framewire.internal.events.ConnectionEvents;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -53,6 +54,12 @@ import java.util.function.Consumer;
  * (JDK-8351339, fixed in JDK 25), which corrupts a little-endian buffer on the wire; and a view
  * leaves the caller's position alone while the JDK reads, so the position moves to the limit
  * exactly when a send returns normally.
+ *
+ * <p>Counting ({@link SendCounts}): each data frame and Ping is counted in its slot as it is
+ * handed to the JDK. A send that blocks (for its turn, the slot, or the JDK's write) adds the
+ * time it blocked and may record a {@code SendWait} event; a send that does not block reads no
+ * clock for it: the slot is tried without waiting first, and a write the JDK finished before
+ * returning is not waited for.
  */
 public final class OutboundSender {
 
@@ -67,6 +74,8 @@ public final class OutboundSender {
     private char heldHighSurrogate;   // 0 when none; guarded by dataSlot
     private SendStream openStream;    // the open send stream, or null; guarded by dataSlot
     private final MessageTurn turn = new MessageTurn();
+    private final SendCounts counts;
+    private final ConnectionEvents events;
 
     /**
      * Creates a sender.
@@ -76,14 +85,18 @@ public final class OutboundSender {
      * @param sendTimeout    how long a send may take, or {@code null} for no limit
      * @param abort          aborts the connection when a send times out or fails
      * @param tap            the connection's log
+     * @param counts         where what is sent, and how long sends blocked, is counted
+     * @param events         the connection's JFR events (a send that blocked)
      */
     public OutboundSender(WebSocket webSocket, ConnectionState state, Duration sendTimeout, Consumer<Ending> abort,
-                          ConnectionLog tap) {
+                          ConnectionLog tap, SendCounts counts, ConnectionEvents events) {
         this.webSocket = webSocket;
         this.state = state;
         this.sendTimeout = sendTimeout;
         this.abort = abort;
         this.tap = tap;
+        this.counts = counts;
+        this.events = events;
         // A thread waiting for another thread's message must not outwait the connection.
         state.ended().whenComplete((ending, failure) -> turn.wakeAll());
     }
@@ -115,6 +128,7 @@ public final class OutboundSender {
             CharSequence payload = withHeldSurrogate(text, last, wholeMessage);
             tap.sentText(messageInProgress == null ? Opcode.TEXT : Opcode.CONTINUATION, last, payload);
             messageIs(last ? null : Opcode.TEXT, stream);
+            counts.dataFrame(Utf8.encodedLength(payload), last);
             CompletableFuture<WebSocket> sent = webSocket.sendText(payload, last);
             handedOver.run();
             return sent;
@@ -181,6 +195,7 @@ public final class OutboundSender {
             requireFragmentOf(Opcode.BINARY, wholeMessage, stream);
             tap.sent(messageInProgress == null ? Opcode.BINARY : Opcode.CONTINUATION, last, view);
             messageIs(last ? null : Opcode.BINARY, stream);
+            counts.dataFrame(view.remaining(), last);
             CompletableFuture<WebSocket> sent = webSocket.sendBinary(view, last);
             handedOver.run();
             return sent;
@@ -210,7 +225,7 @@ public final class OutboundSender {
      */
     private void sendData(SentFrame what, int length, SendStream stream, SendStart send) throws IOException {
         long deadline = deadline();
-        acquireDataTurn(stream, deadline);
+        acquireDataTurn(stream, deadline, what, length);
         sendInHeldSlot(dataSlot, what, length, send, deadline);
     }
 
@@ -219,25 +234,40 @@ public final class OutboundSender {
      * message. A stream's own frames never wait for a turn: while a stream is open no
      * {@code sendFrame} message can be unfinished.
      */
-    private void acquireDataTurn(SendStream stream, long deadline) throws IOException {
+    private void acquireDataTurn(SendStream stream, long deadline, SentFrame what, int length) throws IOException {
         Thread me = Thread.currentThread();
         while (true) {
-            acquire(dataSlot, deadline);
+            acquire(dataSlot, deadline, what, length);
             Thread owner = turn.owner();
             if (stream != null || owner == null || owner == me || state.sendRefusal() != null) {
                 return; // the checks that follow in the slot refuse what does not fit
             }
             dataSlot.release();
+            long start = System.nanoTime();
+            Object event = events.sendWaitBegins();
             try {
-                if (!turn.awaitOtherThan(me, sendTimeout == null ? Long.MAX_VALUE : deadline - System.nanoTime(),
+                if (!turn.awaitOtherThan(me, sendTimeout == null ? Long.MAX_VALUE : deadline - start,
                         () -> state.sendRefusal() != null)) {
                     throw aborted("Another thread's unfinished " + turn.describe() + " was not finished within "
                             + Durations.format(sendTimeout) + ", so this send could not start");
                 }
             } catch (InterruptedException e) {
                 throw interrupted("waiting for another thread to finish its " + turn.describe());
+            } finally {
+                waited(start, event, what, length, "turn");
             }
         }
+    }
+
+    /**
+     * A send blocked from {@code start} until now: counts the time, and ends its {@code SendWait}
+     * event (recorded if it is longer than the event's threshold).
+     *
+     * @param waitedFor {@code slot}, {@code turn} or {@code write}
+     */
+    private void waited(long start, Object event, SentFrame what, int length, String waitedFor) {
+        counts.waited(System.nanoTime() - start);
+        events.sendWaitEnds(event, what.toString(), length, waitedFor);
     }
 
     /**
@@ -265,7 +295,7 @@ public final class OutboundSender {
      * @throws IllegalStateException if a message or another stream is unfinished
      */
     public void openStream(SendStream stream) throws IOException {
-        acquireDataTurn(null, deadline());
+        acquireDataTurn(null, deadline(), SentFrame.BINARY_FRAME, 0);
         try {
             requireOpen();
             if (openStream != null) {
@@ -292,6 +322,7 @@ public final class OutboundSender {
         ByteBuffer view = forJdk(payload);
         return () -> {
             tap.sent(Opcode.PING, true, view);
+            counts.ping();
             return webSocket.sendPing(view);
         };
     }
@@ -315,24 +346,36 @@ public final class OutboundSender {
      */
     public boolean sendPingWithin(ByteBuffer payload, long timeoutNanos) throws IOException {
         long deadline = System.nanoTime() + timeoutNanos;
-        try {
-            if (!controlSlot.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
-                return false;
+        int length = payload.remaining();
+        if (Thread.currentThread().isInterrupted() || !controlSlot.tryAcquire()) {
+            long start = System.nanoTime();
+            Object event = events.sendWaitBegins();
+            try {
+                if (!controlSlot.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                throw interrupted("waiting to send a Ping");
+            } finally {
+                waited(start, event, SentFrame.PING, length, "slot");
             }
-        } catch (InterruptedException e) {
-            throw interrupted("waiting to send a Ping");
         }
         CompletableFuture<WebSocket> sent = startInSlot(controlSlot, pingStart(payload));
+        long start = sent.isDone() ? 0 : System.nanoTime();
+        Object event = start == 0 ? null : events.sendWaitBegins();
         try {
             sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;
         } catch (InterruptedException e) {
-            throw interrupted("sending a Ping (the send goes on in the background)", payload.remaining());
+            throw interrupted("sending a Ping (the send goes on in the background)", length);
         } catch (ExecutionException e) {
             throw failure(SentFrame.PING, e.getCause());
         } finally {
+            if (start != 0) {
+                waited(start, event, SentFrame.PING, length, "write");
+            }
             releaseWhenDone(sent, controlSlot);
         }
     }
@@ -349,6 +392,7 @@ public final class OutboundSender {
         }
         ByteBuffer view = forJdk(payload);
         tap.sent(Opcode.PING, true, view);
+        counts.ping();
         releaseWhenDone(webSocket.sendPing(view), controlSlot);
         return true;
     }
@@ -366,7 +410,7 @@ public final class OutboundSender {
      */
     private void sendInSlot(Semaphore slot, SentFrame what, int length, SendStart send) throws IOException {
         long deadline = deadline();
-        acquire(slot, deadline);
+        acquire(slot, deadline, what, length);
         sendInHeldSlot(slot, what, length, send, deadline);
     }
 
@@ -468,16 +512,27 @@ public final class OutboundSender {
         return sendTimeout == null ? 0 : System.nanoTime() + Checks.toNanosSaturated(sendTimeout);
     }
 
-    /** Takes {@code slot} by {@code deadline} (a {@link System#nanoTime()}; ignored without a send timeout). */
-    private void acquire(Semaphore slot, long deadline) throws IOException {
+    /**
+     * Takes {@code slot} by {@code deadline} (a {@link System#nanoTime()}; ignored without a send
+     * timeout): at once if it is free, the common case, else after a wait that is counted.
+     */
+    private void acquire(Semaphore slot, long deadline, SentFrame what, int length) throws IOException {
+        // An interrupted thread goes the blocking way, which throws at once, as it always did.
+        if (!Thread.currentThread().isInterrupted() && slot.tryAcquire()) {
+            return;
+        }
+        long start = System.nanoTime();
+        Object event = events.sendWaitBegins();
         try {
             if (sendTimeout == null) {
                 slot.acquire();
-            } else if (!slot.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            } else if (!slot.tryAcquire(Math.max(0, deadline - start), TimeUnit.NANOSECONDS)) {
                 throw timedOut("the previous send");
             }
         } catch (InterruptedException e) {
             throw interrupted("waiting to send");
+        } finally {
+            waited(start, event, what, length, "slot");
         }
     }
 
@@ -487,6 +542,8 @@ public final class OutboundSender {
      * goes on sending all of it.
      */
     private void await(CompletableFuture<WebSocket> sent, SentFrame what, int length, long deadline) throws IOException {
+        long start = sent.isDone() ? 0 : System.nanoTime(); // done: the JDK wrote it before returning
+        Object event = start == 0 ? null : events.sendWaitBegins();
         try {
             if (sendTimeout == null) {
                 sent.get();
@@ -499,6 +556,10 @@ public final class OutboundSender {
             throw timedOut("a " + what);
         } catch (ExecutionException e) {
             throw failure(what, e.getCause());
+        } finally {
+            if (start != 0) {
+                waited(start, event, what, length, "write");
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.framewire.internal.connection;
 
 import dev.framewire.CloseStatus;
 import dev.framewire.internal.ConnectionLog;
+import dev.framewire.internal.events.ConnectionEvents;
 import dev.framewire.internal.ConnectionState;
 import dev.framewire.internal.Ending;
 import dev.framewire.internal.receive.InboundListener;
@@ -29,6 +30,8 @@ public final class ConnectionOnFake {
 
     /** A log for tests that build a single flow by hand. */
     public static final ConnectionLog LOG = new ConnectionLog(URI.create("ws://127.0.0.1/"));
+    /** The JFR events of white-box tests' flows: those of {@link #LOG}'s connection. */
+    public static final ConnectionEvents EVENTS = new ConnectionEvents(LOG.tag(), URI.create("ws://127.0.0.1/"));
 
     public final FakeWebSocket ws = new FakeWebSocket().autoComplete(true);
     public final Connection<MessageAssemblerTest.Part, Object> connection;

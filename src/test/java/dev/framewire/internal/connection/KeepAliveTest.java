@@ -11,6 +11,7 @@ import dev.framewire.internal.Durations;
 import dev.framewire.internal.Ending;
 import dev.framewire.internal.receive.PingTracker;
 import dev.framewire.internal.send.OutboundSender;
+import dev.framewire.internal.send.SendCounts;
 import dev.framewire.testing.FakeWebSocket;
 import dev.framewire.testing.FakeWebSocket.Kind;
 
@@ -35,7 +36,9 @@ class KeepAliveTest {
     private final FakeWebSocket ws = new FakeWebSocket();
     private final ConnectionState state = new ConnectionState();
     private final List<Ending> aborts = new CopyOnWriteArrayList<>();
-    private final OutboundSender sender = new OutboundSender(ws, state, null, aborts::add, ConnectionOnFake.LOG);
+    private final List<Long> roundTrips = new CopyOnWriteArrayList<>();
+    private final OutboundSender sender = new OutboundSender(ws, state, null, aborts::add, ConnectionOnFake.LOG,
+            new SendCounts(), ConnectionOnFake.EVENTS);
     private final PingTracker pings = new PingTracker();
     private long now;         // the test's clock
     private long lastInbound; // when the peer was last heard from
@@ -45,7 +48,7 @@ class KeepAliveTest {
         now = start;
         lastInbound = start;
         return new KeepAlive(Duration.ofNanos(INTERVAL), Duration.ofNanos(TIMEOUT), () -> now, () -> lastInbound,
-                () -> withheldSince, sender, pings, aborts::add);
+                () -> withheldSince, sender, pings, aborts::add, roundTrips::add, ConnectionOnFake.EVENTS);
     }
 
     @AfterEach
@@ -191,7 +194,7 @@ class KeepAliveTest {
 
     private KeepAlive keepAliveOf(ConnectionOnFake w) {
         return new KeepAlive(Duration.ofNanos(INTERVAL), Duration.ofNanos(TIMEOUT), () -> now, () -> lastInbound,
-                () -> withheldSince, w.sender, w.pings, aborts::add);
+                () -> withheldSince, w.sender, w.pings, aborts::add, roundTrips::add, ConnectionOnFake.EVENTS);
     }
 
     @Test

@@ -29,7 +29,7 @@ class InboundListenerTest {
     private final ConnectionState state = new ConnectionState();
     private final ReceiveQueue queue = new ReceiveQueue(64, state);
     private final InboundListener listener = new InboundListener(queue, state, new PingTracker(),
-            true, false, new ConnectionLog(URI.create("ws://127.0.0.1/")));
+            true, false, new ConnectionLog(URI.create("ws://127.0.0.1/")), new ReceiveCounts());
 
     @Test
     void aMessageInOnePartIsCopiedAtOnce() throws Exception {

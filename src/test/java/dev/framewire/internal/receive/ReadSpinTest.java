@@ -38,7 +38,7 @@ class ReadSpinTest {
     private final ReceiveQueue queue = new ReceiveQueue(8, state, LONG);
     private final FakeWebSocket ws = new FakeWebSocket().autoComplete(true);
     private final InboundListener listener =
-            new InboundListener(queue, state, new PingTracker(), true, false, ConnectionOnFake.LOG);
+            new InboundListener(queue, state, new PingTracker(), true, false, ConnectionOnFake.LOG, new ReceiveCounts());
 
     ReadSpinTest() {
         listener.onOpen(ws);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.framewire.CloseStatus;
 import dev.framewire.HandshakeException;
 import dev.framewire.WebSocketException;
+import dev.framewire.testing.LogRecorder;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -102,12 +103,14 @@ class RetryLoopTest {
     }
 
     @Test
-    void whenTheAttemptsRunOutTheLastFailureIsThrown() {
+    void whenTheAttemptsRunOutTheExceptionSaysHowManyOverHowLongWithTheLastFailureAsCause() {
         List<IOException> failures = List.of(refusedTcp(), refusedTcp(), refusedTcp());
         outcomes.addAll(failures);
-        IOException thrown = assertThrows(IOException.class,
+        IOException thrown = assertThrows(WebSocketException.class,
                 () -> connect(new RetryLoop.Settings(BACKOFF, 3, null)));
-        assertSame(failures.get(2), thrown);
+        assertEquals("Gave up connecting to ws://test/ after 3 attempts over 1.5 s; the last attempt: Could not open"
+                + " ws://test/", thrown.getMessage());
+        assertSame(failures.get(2), thrown.getCause());
         assertArrayEquals(new Throwable[] {failures.get(0), failures.get(1)}, thrown.getSuppressed());
         assertEquals(3, attempts);
         assertEquals(millis(500, 1000), clock.sleeps());
@@ -271,5 +274,107 @@ class RetryLoopTest {
         };
         assertThrows(IllegalArgumentException.class, () -> loop.connect(bad, UNLIMITED, "ws://test/"));
         assertEquals(1, attempts);
+    }
+
+    // ---------------------------------------------------------------- watching the loop
+
+    /** One attempt as an observer is told of it. */
+    private record Told(int number, IOException failure, long retryInNanos) {
+    }
+
+    private static final java.net.URI NOBODY = java.net.URI.create("ws://127.0.0.1:8095/");
+
+    private static List<String> lines(LogRecorder log, System.Logger.Level level) {
+        java.util.logging.Level jul = level == System.Logger.Level.INFO ? java.util.logging.Level.INFO
+                : level == System.Logger.Level.WARNING ? java.util.logging.Level.WARNING : java.util.logging.Level.FINER;
+        return log.records().stream().filter(r -> r.getLevel().equals(jul)).map(java.util.logging.LogRecord::getMessage)
+                .toList();
+    }
+
+    @Test
+    void eachFailedAttemptIsOneLineWithItsCauseAndTheWaitBeforeTheNextAndItsStackOnlyAtTrace() throws IOException {
+        IOException tcp = refusedTcp();
+        outcomes.addAll(List.of(tcp, refused(503, "Retry-After", "3"), new Conn()));
+        LogRecorder log = new LogRecorder();
+        log.start();
+        try {
+            loop.connect(this::attempt, UNLIMITED, NOBODY);
+        } finally {
+            log.stop();
+        }
+        assertEquals(List.of(
+                "Reconnector ws://127.0.0.1:8095/: attempt 1 refused (nothing listens on 127.0.0.1:8095); next in 500 ms",
+                "Reconnector ws://127.0.0.1:8095/: attempt 2 refused with HTTP 503 (Retry-After: 3); next in 3 s",
+                "Reconnector ws://127.0.0.1:8095/: connected at attempt 3, 3.5 s after the first"),
+                lines(log, System.Logger.Level.INFO));
+        assertTrue(log.records().stream().filter(r -> r.getThrown() != null)
+                .allMatch(r -> r.getLevel().equals(java.util.logging.Level.FINER)), "stack traces only at TRACE");
+        assertSame(tcp, log.records().stream().filter(r -> r.getThrown() != null).findFirst().orElseThrow().getThrown());
+    }
+
+    @Test
+    void givingUpIsAWarningThatSaysHowManyAttemptsOverHowLong() {
+        outcomes.addAll(List.of(refusedTcp(), refusedTcp()));
+        LogRecorder log = new LogRecorder();
+        log.start();
+        try {
+            assertThrows(WebSocketException.class,
+                    () -> loop.connect(this::attempt, new RetryLoop.Settings(BACKOFF, 2, null), NOBODY));
+        } finally {
+            log.stop();
+        }
+        assertEquals(List.of("Reconnector ws://127.0.0.1:8095/: attempt 2 refused (nothing listens on 127.0.0.1:8095);"
+                + " giving up after 2 attempts over 500 ms"), lines(log, System.Logger.Level.WARNING));
+    }
+
+    @Test
+    void theWaitOwedAfterADropIsLoggedBeforeItIsWaited() throws IOException {
+        Conn dropped = new Conn();
+        outcomes.addAll(List.of(dropped, new Conn()));
+        connect(UNLIMITED);
+        dropped.ends(CloseStatus.ABNORMAL_CLOSURE);
+        LogRecorder log = new LogRecorder();
+        log.start();
+        try {
+            loop.connect(this::attempt, UNLIMITED, NOBODY);
+        } finally {
+            log.stop();
+        }
+        assertEquals(List.of("Reconnector ws://127.0.0.1:8095/: the connection returned last ended with 1006;"
+                + " first attempt in 500 ms"), lines(log, System.Logger.Level.INFO));
+    }
+
+    @Test
+    void theObserverIsToldOfEveryAttemptBeforeTheWaitThatFollowsIt() throws IOException {
+        List<Told> told = new java.util.ArrayList<>();
+        List<Integer> sleepsWhenTold = new java.util.ArrayList<>();
+        RetryLoop.Settings watched = new RetryLoop.Settings(BACKOFF, 0, null, (number, took, failure, retryIn) -> {
+            told.add(new Told(number, failure, retryIn));
+            sleepsWhenTold.add(clock.sleeps().size());
+        });
+        IOException first = refusedTcp();
+        IOException second = refused(502);
+        outcomes.addAll(List.of(first, second, new Conn()));
+        loop.connect(this::attempt, watched, "ws://test/");
+        assertEquals(List.of(new Told(1, first, 500_000_000L), new Told(2, second, 1_000_000_000L), new Told(3, null, -1)),
+                told);
+        assertEquals(List.of(0, 1, 2), sleepsWhenTold, "told before the wait, not after it");
+    }
+
+    @Test
+    void anObserverThatThrowsIsLoggedAndDoesNotStopTheReconnecting() throws IOException {
+        Conn c = new Conn();
+        outcomes.addAll(List.of(refusedTcp(), c));
+        RetryLoop.Settings broken = new RetryLoop.Settings(BACKOFF, 0, null, (number, took, failure, retryIn) -> {
+            throw new IllegalStateException("a bug in the metrics");
+        });
+        LogRecorder log = new LogRecorder();
+        log.start();
+        try {
+            assertSame(c, loop.connect(this::attempt, broken, "ws://test/"));
+        } finally {
+            log.stop();
+        }
+        assertEquals(2, log.records().stream().filter(r -> r.getThrown() instanceof IllegalStateException).count());
     }
 }

@@ -24,6 +24,6 @@ final class EndingSender {
             aborts.add(how);
             state.end(how);
             ws.abort();
-        }, ConnectionOnFake.LOG);
+        }, ConnectionOnFake.LOG, new SendCounts(), ConnectionOnFake.EVENTS);
     }
 }

@@ -49,7 +49,8 @@ class OutboundSenderTest {
 
     /** A sender whose abort only records the ending (the connection stays usable for the test). */
     private OutboundSender sender(Duration sendTimeout) {
-        return new OutboundSender(ws, state, sendTimeout, aborts::add, ConnectionOnFake.LOG);
+        return new OutboundSender(ws, state, sendTimeout, aborts::add, ConnectionOnFake.LOG, new SendCounts(),
+                ConnectionOnFake.EVENTS);
     }
 
     /** A sender whose abort ends the connection. */

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 class SendStreamsTest {
 
     private final FakeWebSocket ws = new FakeWebSocket().autoComplete(true);
-    private final OutboundSender sender = new OutboundSender(ws, new ConnectionState(), null, how -> { }, ConnectionOnFake.LOG);
+    private final OutboundSender sender = new OutboundSender(ws, new ConnectionState(), null, how -> { }, ConnectionOnFake.LOG,
+            new SendCounts(), ConnectionOnFake.EVENTS);
 
     private List<String> sent() {
         return ws.sends().stream().map(Send::toString).toList();
@@ -199,7 +200,8 @@ class SendStreamsTest {
         int frame = BinarySendStream.FRAGMENT_BYTES;
         byte[] data = pattern(3 * frame + 7);
         FakeWebSocket slow = new FakeWebSocket();
-        OutboundSender slowSender = new OutboundSender(slow, new ConnectionState(), null, how -> { }, ConnectionOnFake.LOG);
+        OutboundSender slowSender = new OutboundSender(slow, new ConnectionState(), null, how -> { }, ConnectionOnFake.LOG,
+            new SendCounts(), ConnectionOnFake.EVENTS);
         OutputStream out = BinarySendStream.open(slowSender);
         Background writer = Background.start("writer", () -> {
             try {
