@@ -10,9 +10,8 @@ import dev.framewire.internal.reconnect.FakeRetryClock;
 import dev.framewire.testing.ConnectProxy;
 import dev.framewire.testing.EchoServerExtension;
 import dev.framewire.testing.LogRecorder;
-import dev.framewire.testing.ScriptedConnection;
-import dev.framewire.testing.ScriptedServer;
 import dev.framewire.testing.WithoutJfrMain;
+import dev.framewire.testkit.ScriptedServer;
 
 import java.io.File;
 import java.io.IOException;
@@ -34,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingStream;
 import org.junit.jupiter.api.AfterAll;
