@@ -636,7 +636,12 @@ public final class FrameSocket implements AutoCloseable {
         connection.abort();
     }
 
-    /** {@return the socket's log tag, URI and state}, for example {@code FrameSocket[fw-3f2a9c1e ws://host/echo, open]} */
+    /**
+     * Describes the socket by its log tag, URI and state, for example
+     * {@code FrameSocket[fw-3f2a9c1e ws://host/echo, open]}.
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
         return "FrameSocket[" + connection.tag() + " " + connection.uri()

@@ -62,9 +62,10 @@ public final class MessageStream extends InputStream {
     }
 
     /**
-     * {@return the text of a text message, decoded as it arrives}; the same reader on every
-     * call. Read either the reader or the bytes of a stream, not both.
+     * Gives the text of a text message, decoded as it arrives: the same reader on every call.
+     * Read either the reader or the bytes of a stream, not both.
      *
+     * @return the reader of this message's text
      * @throws IllegalStateException if this is a binary message
      */
     public Reader reader() {
