@@ -59,6 +59,11 @@ final class CompactedParts {
         return size;
     }
 
+    /** {@return the length of the array that holds the bytes}: what the heap pays, for tests of the bound */
+    int capacity() {
+        return bytes.length;
+    }
+
     /**
      * {@return the UTF-8 bytes held once {@code text} is appended}, exactly, given its
      * {@link Utf8#encodedLength}: a held high surrogate and a low surrogate starting {@code text}
@@ -81,12 +86,15 @@ final class CompactedParts {
     }
 
     /**
-     * Appends text as UTF-8. The caller checked the size with {@link Utf8#encodedLength}, which
-     * counts as this writes (a pair completed across two parts counts three plus one bytes there
-     * and four here, so this never writes more than the caller counted).
+     * Appends text as UTF-8. {@code encodedLength} is its {@link Utf8#encodedLength}, which the
+     * caller checked against the limit through {@link #sizeWith}: the array grows by exactly that
+     * much, so it stays within the limit. (It once grew by three bytes a char, the most UTF-8
+     * takes: a message of many small parts and then one large ASCII part held an array three
+     * times the limit.) {@code sizeWith} never counts fewer bytes than this writes: it counts a
+     * lone surrogate, written as one {@code '?'}, as three.
      */
-    void appendText(CharSequence text) {
-        ensureRoom(Math.multiplyExact(3, (long) text.length()) + 1);
+    void appendText(CharSequence text, long encodedLength) {
+        ensureRoom(sizeWith(text, encodedLength) - size);
         int n = text.length();
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);

@@ -125,8 +125,9 @@ public final class MessageAssembler {
         }
         if (compacted != null) {
             String text = part.takeText();
-            refuseIfOver(part, compacted.sizeWith(text, Utf8.encodedLength(text)));
-            compacted.appendText(text);
+            long encodedLength = Utf8.encodedLength(text);
+            refuseIfOver(part, compacted.sizeWith(text, encodedLength));
+            compacted.appendText(text, encodedLength);
             if (part.isLast()) {
                 finishedText = compacted.toText();
                 reset();
@@ -147,7 +148,8 @@ public final class MessageAssembler {
         } else if (manySmall(textParts.size(), textChars)) {
             compacted = new CompactedParts(Opcode.TEXT, textParts.peekFirst().opcode(), maxBytes);
             for (TextPart held : textParts) {
-                compacted.appendText(held.takeText());
+                long encodedLength = held.encodedLength();
+                compacted.appendText(held.takeText(), encodedLength);
             }
             clearParts();
         }
