@@ -1,5 +1,7 @@
 package dev.framewire;
 
+import static dev.framewire.testing.Clients.SHORT;
+import static dev.framewire.testing.Clients.WAIT;
 import static dev.framewire.testing.Refusals.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -39,9 +41,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(30)
 class ArgumentChecksTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final Duration SHORT = Duration.ofMillis(200);
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();

@@ -1,5 +1,10 @@
 package dev.framewire;
 
+import static dev.framewire.testing.Clients.LINGER;
+import static dev.framewire.testing.Clients.SHORT;
+import static dev.framewire.testing.Clients.WAIT;
+import static dev.framewire.testing.Clients.scripted;
+import static dev.framewire.testing.Clients.waiting;
 import static dev.framewire.testing.FrameAssertions.assertFrame;
 import static dev.framewire.testing.FrameAssertions.assertRoundTrip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,20 +45,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClosingTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final Duration SHORT = Duration.ofMillis(200);
-    private static final Duration LINGER = Duration.ofSeconds(10);
-
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();
 
-    private static FrameSocket.Builder scriptedClient() {
-        // Most scripts never answer a Close: do not let close() wait its default 5 s for one.
-        return FrameSocket.newBuilder().readTimeout(WAIT).closeTimeout(Duration.ofMillis(200));
-    }
-
     private static FrameSocket connect() throws IOException {
-        return FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri());
+        return waiting().connect(server.uri());
     }
 
     /** A peer that reads the client's Close and never answers it. */
@@ -366,7 +362,7 @@ class ClosingTest {
             c.sendCloseWithoutStatus();
             ClientFrame reply = c.readUntil(WireFrame.CLOSE);
             assertEquals(1000, reply.closeCode(), "the JDK answers a Close without status with 1000");
-        }); FrameSocket ws = scriptedClient().connect(server.uri())) {
+        }); FrameSocket ws = scripted().connect(server.uri())) {
             Frame close = ws.readFrame();
             assertEquals(Opcode.CLOSE, close.opcode());
             assertEquals(new CloseStatus(1005, ""), close.closeStatus().orElseThrow());
@@ -385,7 +381,7 @@ class ClosingTest {
             c.sendClose(4001, "bye");
             ClientFrame reply = c.readUntil(WireFrame.CLOSE);
             assertEquals(4001, reply.closeCode(), "the JDK's automatic reply echoes the code");
-        }); FrameSocket ws = scriptedClient().connect(server.uri())) {
+        }); FrameSocket ws = scripted().connect(server.uri())) {
             assertFrame(Opcode.TEXT, true, "before", ws.readFrame());
             Frame close = ws.readFrame();
             assertEquals(Opcode.CLOSE, close.opcode());
@@ -407,7 +403,7 @@ class ClosingTest {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.sendClose(1001, "going away");
             c.readUntil(WireFrame.CLOSE);
-        }); FrameSocket ws = scriptedClient().connect(server.uri())) {
+        }); FrameSocket ws = scripted().connect(server.uri())) {
             ConnectionClosedException closed = assertThrows(ConnectionClosedException.class, ws::readMessage);
             assertEquals(new CloseStatus(1001, "going away"), closed.closeStatus());
             assertThrows(ConnectionClosedException.class, ws::readFrame, "the CLOSE was consumed by readMessage");
@@ -421,7 +417,7 @@ class ClosingTest {
             c.sendText("one");
             c.sendText("two");
             c.closeTcp();
-        }); FrameSocket ws = scriptedClient().connect(server.uri())) {
+        }); FrameSocket ws = scripted().connect(server.uri())) {
             ws.sendText("go");
             assertEquals("one", ws.readMessage().text());
             assertEquals("two", ws.readMessage().text());
@@ -438,7 +434,7 @@ class ClosingTest {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             testDone.await(30, TimeUnit.SECONDS); // a peer that never reads: TCP fills up
         })) {
-            FrameSocket ws = scriptedClient().closeTimeout(Duration.ofMillis(500)).connect(server.uri());
+            FrameSocket ws = scripted().closeTimeout(Duration.ofMillis(500)).connect(server.uri());
             CompletableFuture<Throwable> sender = TestThreads.supply(() -> {
                 byte[] chunk = new byte[1 << 20];
                 try {

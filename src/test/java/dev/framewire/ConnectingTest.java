@@ -1,5 +1,6 @@
 package dev.framewire;
 
+import static dev.framewire.testing.Clients.WAIT;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -65,7 +66,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConnectingTest {
 
     private static final Duration CONNECT = Duration.ofSeconds(5);
-    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static WireMockServer wireMock;
 

@@ -1,5 +1,7 @@
 package dev.framewire;
 
+import static dev.framewire.testing.Clients.WAIT;
+import static dev.framewire.testing.Clients.scripted;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -43,16 +45,10 @@ import org.junit.jupiter.api.function.Executable;
 class ErrorsTest {
 
     private static final Duration CONNECT = Duration.ofSeconds(5);
-    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static WireMockServer http;
     private static SelfSignedCertificate certificate;
     private static JettyEchoServer tls;
-
-    private static FrameSocket.Builder scriptedClient() {
-        // Most scripts never answer a Close: do not let close() wait its default 5 s for one.
-        return FrameSocket.newBuilder().readTimeout(WAIT).closeTimeout(Duration.ofMillis(200));
-    }
 
     @BeforeAll
     static void startServers() throws Exception {
@@ -202,7 +198,7 @@ class ErrorsTest {
             } catch (EOFException closedFirst) {
                 // the socket closed before the Close went out: allowed
             }
-        }); FrameSocket ws = scriptedClient().connect(server.uri())) {
+        }); FrameSocket ws = scripted().connect(server.uri())) {
             assertEquals("fine", ws.readMessage().text(), "nothing before the failure is lost");
             ConnectionClosedException failed = assertThrows(ConnectionClosedException.class, ws::readFrame);
             assertEquals(1006, failed.closeStatus().code());

@@ -1,5 +1,6 @@
 package dev.framewire;
 
+import static dev.framewire.testing.Clients.WAIT;
 import static dev.framewire.testkit.WireFrame.BINARY;
 import static dev.framewire.testkit.WireFrame.CLOSE;
 import static dev.framewire.testkit.WireFrame.CONTINUATION;
@@ -79,8 +80,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class JdkDefectsTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(10);
 
     /**
      * Text over 16 KiB in UTF-8 goes out as several frames (the JDK's

@@ -1,5 +1,9 @@
 package dev.framewire;
 
+import static dev.framewire.testing.Clients.LINGER;
+import static dev.framewire.testing.Clients.SHORT;
+import static dev.framewire.testing.Clients.WAIT;
+import static dev.framewire.testing.Clients.scripted;
 import static dev.framewire.testing.FrameAssertions.assertFrame;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -56,23 +60,15 @@ class PingsAndKeepaliveTest {
 
     private static final Duration INTERVAL = Duration.ofMillis(300);
     private static final Duration TIMEOUT = Duration.ofMillis(300);
-    private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int MESSAGES = 50;
     private static final int SIZE = 1000;
     /** The slow reader reads this many messages, then looks away for {@link #PAUSE}. */
     private static final int READ_AT_ONCE = 10;
     /** Longer than the keepalive's interval and timeout together: a Pong behind a full queue would come too late. */
     private static final Duration PAUSE = Duration.ofSeconds(1);
-    private static final Duration SHORT = Duration.ofMillis(200);
-    private static final Duration LINGER = Duration.ofSeconds(10);
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();
-
-    private static FrameSocket.Builder scriptedClient() {
-        // Most scripts never answer a Close: do not let close() wait its default 5 s for one.
-        return FrameSocket.newBuilder().readTimeout(WAIT).closeTimeout(Duration.ofMillis(200));
-    }
 
     private static FrameSocket.Builder slowReadersSocket(int maxQueuedParts) {
         return FrameSocket.newBuilder().keepAlive(INTERVAL, TIMEOUT).maxQueuedParts(maxQueuedParts)
@@ -296,7 +292,7 @@ class PingsAndKeepaliveTest {
             c.sendPing("mid".getBytes(UTF_8));
             c.sendContinuation("lo", true);
             c.awaitClientClosed(LINGER);
-        }); FrameSocket ws = scriptedClient().deliverPings(true).connect(server.uri())) {
+        }); FrameSocket ws = scripted().deliverPings(true).connect(server.uri())) {
             assertFrame(Opcode.TEXT, false, "Hel", ws.readFrame());
             assertFrame(Opcode.PING, true, "mid", ws.readFrame());
             assertFrame(Opcode.CONTINUATION, true, "lo", ws.readFrame());
@@ -312,7 +308,7 @@ class PingsAndKeepaliveTest {
             c.sendPing(new byte[] {9});
             c.sendContinuation(new byte[] {3}, true);
             c.awaitClientClosed(LINGER);
-        }); FrameSocket ws = scriptedClient().deliverPings(true).connect(server.uri())) {
+        }); FrameSocket ws = scripted().deliverPings(true).connect(server.uri())) {
             Message message = ws.readMessage();
             assertEquals(Opcode.BINARY, message.type());
             assertArrayEquals(new byte[] {1, 2, 3}, message.bytes());
@@ -327,7 +323,7 @@ class PingsAndKeepaliveTest {
             c.sendPong("heartbeat".getBytes(UTF_8));
             c.sendText("after");
             c.awaitClientClosed(LINGER);
-        }); FrameSocket ws = scriptedClient().connect(server.uri())) {
+        }); FrameSocket ws = scripted().connect(server.uri())) {
             assertFrame(Opcode.TEXT, true, "after", ws.readFrame());
             ws.abort();
         }
@@ -340,7 +336,7 @@ class PingsAndKeepaliveTest {
             c.sendPong("heartbeat".getBytes(UTF_8));
             c.sendText("after");
             c.awaitClientClosed(LINGER);
-        }); FrameSocket ws = scriptedClient().pongAutoConsume(false).connect(server.uri())) {
+        }); FrameSocket ws = scripted().pongAutoConsume(false).connect(server.uri())) {
             assertFrame(Opcode.PONG, true, "heartbeat", ws.readFrame());
             assertFrame(Opcode.TEXT, true, "after", ws.readFrame());
             ws.abort();

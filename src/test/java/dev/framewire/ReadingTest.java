@@ -1,5 +1,10 @@
 package dev.framewire;
 
+import static dev.framewire.testing.Clients.LINGER;
+import static dev.framewire.testing.Clients.SHORT;
+import static dev.framewire.testing.Clients.WAIT;
+import static dev.framewire.testing.Clients.scripted;
+import static dev.framewire.testing.Clients.waiting;
 import static dev.framewire.testing.FrameAssertions.assertFrame;
 import static dev.framewire.testing.FrameAssertions.assertRoundTrip;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -48,20 +53,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(30)
 class ReadingTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final Duration LINGER = Duration.ofSeconds(10);
-    private static final Duration SHORT = Duration.ofMillis(200);
-
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();
 
-    private static FrameSocket.Builder scriptedClient() {
-        // Most scripts never answer a Close: do not let close() wait its default 5 s for one.
-        return FrameSocket.newBuilder().readTimeout(WAIT).closeTimeout(Duration.ofMillis(200));
-    }
-
     private static FrameSocket connect() throws IOException {
-        return FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri());
+        return waiting().connect(server.uri());
     }
 
     /** A server that sends half a message, waits for the client's word, then closes with 1000. */
@@ -437,7 +433,7 @@ class ReadingTest {
             c.sendContinuation(" world", true);
             pongSeen.complete(c.readUntil(WireFrame.PONG).text());
             c.awaitClientClosed(LINGER);
-        }); FrameSocket ws = scriptedClient().connect(server.uri())) {
+        }); FrameSocket ws = scripted().connect(server.uri())) {
             assertFrame(Opcode.TEXT, false, "Hel", ws.readFrame());
             assertFrame(Opcode.CONTINUATION, false, "lo", ws.readFrame());
             Frame last = ws.readFrame();
@@ -459,7 +455,7 @@ class ReadingTest {
                 c.sendText("m" + i);
             }
             c.awaitClientClosed(Duration.ofSeconds(50));
-        }); FrameSocket ws = scriptedClient().maxQueuedParts(capacity).connect(server.uri())) {
+        }); FrameSocket ws = scripted().maxQueuedParts(capacity).connect(server.uri())) {
             for (int i = 0; i < count; i++) {
                 if (i % 2_000 == 0) {
                     Thread.sleep(20); // a slow reader: the server keeps sending meanwhile

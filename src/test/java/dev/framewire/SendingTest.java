@@ -1,5 +1,7 @@
 package dev.framewire;
 
+import static dev.framewire.testing.Clients.WAIT;
+import static dev.framewire.testing.Clients.waiting;
 import static dev.framewire.testing.FrameAssertions.assertBinaryFrame;
 import static dev.framewire.testing.FrameAssertions.assertFrame;
 import static dev.framewire.testing.FrameAssertions.assertRoundTrip;
@@ -14,7 +16,6 @@ import dev.framewire.testing.EchoServerExtension;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,13 +33,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(30)
 class SendingTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
-
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();
 
     private static FrameSocket connect() throws IOException {
-        return FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri());
+        return waiting().connect(server.uri());
     }
 
     /** Little-endian numbers, the usual reason a buffer has that order. */

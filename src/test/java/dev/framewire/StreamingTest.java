@@ -1,5 +1,10 @@
 package dev.framewire;
 
+import static dev.framewire.testing.Clients.LINGER;
+import static dev.framewire.testing.Clients.SHORT;
+import static dev.framewire.testing.Clients.WAIT;
+import static dev.framewire.testing.Clients.scripted;
+import static dev.framewire.testing.Clients.waiting;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,18 +59,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StreamingTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration LONG_WAIT = Duration.ofSeconds(30);
-    private static final Duration SHORT = Duration.ofMillis(200);
-    private static final Duration LINGER = Duration.ofSeconds(10);
 
     @RegisterExtension
     static final EchoServerExtension echo = new EchoServerExtension();
-
-    private static FrameSocket.Builder scriptedClient() {
-        // Most scripts never answer a Close: do not let close() wait its default 5 s for one.
-        return FrameSocket.newBuilder().readTimeout(WAIT).closeTimeout(Duration.ofMillis(200));
-    }
 
     private static byte[] pattern(int length) {
         byte[] data = new byte[length];
@@ -149,7 +146,7 @@ class StreamingTest {
     // server (which echoes every frame as it came) and the scripted server
 
     private static FrameSocket connect() throws IOException {
-        return FrameSocket.newBuilder().readTimeout(WAIT).connect(echo.uri());
+        return waiting().connect(echo.uri());
     }
 
     private static byte[] randomBytes(int n, long seed) {
@@ -631,7 +628,7 @@ class StreamingTest {
             fragment(c, text, false, "5555555555", true);
             c.sendText("after");
             c.awaitClientClosed(LINGER);
-        }); FrameSocket ws = scriptedClient().connect(server.uri())) {
+        }); FrameSocket ws = scripted().connect(server.uri())) {
             assertThrows(ReadTimeoutException.class, () -> ws.readMessage(Duration.ofMillis(700)));
             try (MessageStream stream = ws.readMessageStream()) {
                 byte[] first = new byte[10];
@@ -655,7 +652,7 @@ class StreamingTest {
             fragment(c, text, false, "rest", true);
             c.sendBinary("after".getBytes(UTF_8));
             c.awaitClientClosed(LINGER);
-        }); FrameSocket ws = scriptedClient().connect(server.uri())) {
+        }); FrameSocket ws = scripted().connect(server.uri())) {
             MessageStream stream = ws.readMessageStream();
             assertEquals('f', stream.read());
             stream.close();
@@ -674,7 +671,7 @@ class StreamingTest {
             c.sendContinuation(" and the rest", true);
             c.sendText("after");
             c.awaitClientClosed(LINGER);
-        }); FrameSocket ws = scriptedClient().connect(server.uri())) {
+        }); FrameSocket ws = scripted().connect(server.uri())) {
             MessageStream stream = ws.readMessageStream();
             assertEquals("first", new String(stream.readNBytes(5), UTF_8));
             CompletableFuture<Throwable> blockedRead = TestThreads.supply(() -> {
@@ -708,7 +705,7 @@ class StreamingTest {
             c.sendTextFrame("whole", true);
             c.sendText("next");
             c.awaitClientClosed(LINGER);
-        }); FrameSocket ws = scriptedClient().connect(server.uri())) {
+        }); FrameSocket ws = scripted().connect(server.uri())) {
             MessageStream stream = ws.readMessageStream();
             CompletableFuture<Void> closedElsewhere = TestThreads.supply(() -> {
                 stream.close();

@@ -1,5 +1,7 @@
 package dev.framewire;
 
+import static dev.framewire.testing.Clients.WAIT;
+import static dev.framewire.testing.Clients.waiting;
 import static dev.framewire.testing.FrameAssertions.assertFrame;
 import static dev.framewire.testing.FrameAssertions.assertRoundTrip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,14 +48,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(60)
 class ThreadingTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int ROUNDS = 20;
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();
 
     private static FrameSocket connect() throws IOException {
-        return FrameSocket.newBuilder().readTimeout(WAIT).connect(server.uri());
+        return waiting().connect(server.uri());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.framewire.faults;
 
+import static dev.framewire.testing.Clients.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,7 +31,6 @@ class BlackholeTest {
     private static final String FAULT = "blackhole both ways";
     private static final int BEFORE = 20;
     private static final int SIZE = 200;
-    private static final Duration WAIT = Duration.ofSeconds(10);
     /** Scheduling on a busy 2-core machine, on top of a bound framewire promises. */
     private static final Duration SLACK = Duration.ofSeconds(1);
 

@@ -1,5 +1,6 @@
 package dev.framewire.faults;
 
+import static dev.framewire.testing.Clients.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.Timeout;
 class ResetTest {
 
     private static final String FAULT = "reset (RST to the client's packets)";
-    private static final Duration WAIT = Duration.ofSeconds(10);
     /** A reset is noticed as soon as the client sends a packet; this only catches a hang. */
     private static final Duration PROMPTLY = Duration.ofSeconds(3);
     private static final int COUNT = 20;

@@ -1,5 +1,6 @@
 package dev.framewire.faults;
 
+import static dev.framewire.testing.Clients.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -33,7 +34,6 @@ class ServerProcessFaultsTest {
     /** Numbered 200-character messages, one every 5 ms, until the connection ends. */
     private static final String STREAM = "/numbered?count=0&size=200&pauseMs=5";
     private static final int SIZE = 200;
-    private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration SLACK = Duration.ofSeconds(1);
 
     private static FaultLab lab;

@@ -1,5 +1,6 @@
 package dev.framewire.reliability;
 
+import static dev.framewire.testing.Clients.WAIT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +12,6 @@ import dev.framewire.Opcode;
 import dev.framewire.testing.EchoServerExtension;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,8 +25,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class MessageSizeLimitTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @RegisterExtension
     static final EchoServerExtension server = new EchoServerExtension();

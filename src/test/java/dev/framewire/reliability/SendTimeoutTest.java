@@ -1,5 +1,6 @@
 package dev.framewire.reliability;
 
+import static dev.framewire.testing.Clients.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.Timeout;
 class SendTimeoutTest {
 
     private static final Duration SEND_TIMEOUT = Duration.ofMillis(500);
-    private static final Duration WAIT = Duration.ofSeconds(10);
     /** Loopback TCP buffers hold a few MiB at most; this many MiB can never all be written. */
     private static final int MAX_SENDS = 256;
     private static final int MIB = 1 << 20;

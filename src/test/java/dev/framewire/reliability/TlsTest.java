@@ -1,5 +1,6 @@
 package dev.framewire.reliability;
 
+import static dev.framewire.testing.Clients.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -43,7 +44,6 @@ import org.junit.jupiter.api.function.Executable;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class TlsTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
     /** A failed TLS handshake on loopback takes milliseconds; this only catches a hang. */
     private static final Duration FAILURE_BOUND = Duration.ofSeconds(20);
 
