@@ -12,6 +12,7 @@ import dev.framewire.testing.ShowFailedSample;
 import dev.framewire.testkit.ServerConnection;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -31,7 +32,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * (empty and one-byte fragments, text cut inside a character), with Pings and Pongs between any
  * two frames and the bytes cut into TCP writes anywhere, {@code readFrame} and {@code readMessage}
  * return exactly those messages, in order, none twice and none skipped, and no Ping or Pong
- * surfaces (the defaults: Pongs consumed, Pings not delivered).
+ * surfaces (the defaults: Pongs consumed, Pings not delivered). And {@code stats()} counts exactly
+ * those messages, parts, bytes and Pongs (docs/observing.md).
  *
  * <p>The server is a {@link RecordingPeer} writing exact bytes. Each try ends with a message of
  * its own, which must be the next thing read after the try's messages.
@@ -63,7 +65,9 @@ class ReadingPropertiesTest {
     void readFrameReturnsEveryPartOfEveryMessageInOrder(@ForAll("traffic") ServerTraffic traffic) throws Exception {
         traffic.features().forEach((feature, present) -> Statistics.label(feature).collect(present));
         session.run((ws, server) -> {
+            ConnectionStats before = ws.stats();
             ServerTraffic.Sending sending = traffic.sendInBackground(server.raw());
+            int partsRead = 0;
             for (ServerMessage message : traffic.messages()) {
                 List<Frame> parts = new ArrayList<>();
                 Frame part;
@@ -72,6 +76,7 @@ class ReadingPropertiesTest {
                     parts.add(part);
                 } while (!(part.isFinal() && isData(part)));
                 assertParts(message, parts);
+                partsRead += parts.size();
             }
             // Even a small frame may come in two parts (see aSmallFrameAcrossTheJdksReadBufferArrivesInTwoParts).
             StringBuilder after = new StringBuilder();
@@ -79,11 +84,16 @@ class ReadingPropertiesTest {
                 assertEquals(after.length() == 0 ? Opcode.TEXT : Opcode.CONTINUATION, part.opcode(),
                         "a part of the try's own end mark, which comes after the messages sent: " + part);
                 after.append(part.text());
+                partsRead++;
                 if (part.isFinal()) {
                     break;
                 }
             }
             assertEquals(sending.endMark(), after.toString(), "the message after the messages sent: the try's own end mark");
+            ConnectionStats counted = ws.stats();
+            assertCounted(traffic, sending, before, counted);
+            assertEquals(partsRead, counted.framesReceived() - before.framesReceived(),
+                    "stats().framesReceived: one per part readFrame returned");
             sending.await();
         });
     }
@@ -92,6 +102,7 @@ class ReadingPropertiesTest {
     void readMessageReturnsEveryMessageWholeInOrder(@ForAll("traffic") ServerTraffic traffic) throws Exception {
         traffic.features().forEach((feature, present) -> Statistics.label(feature).collect(present));
         session.run((ws, server) -> {
+            ConnectionStats before = ws.stats();
             ServerTraffic.Sending sending = traffic.sendInBackground(server.raw());
             for (int i = 0; i < traffic.messages().size(); i++) {
                 ServerMessage sent = traffic.messages().get(i);
@@ -106,6 +117,7 @@ class ReadingPropertiesTest {
             }
             assertEquals(Message.ofText(sending.endMark()), ws.readMessage(),
                     "the message after the messages sent: the try's own end mark");
+            assertCounted(traffic, sending, before, ws.stats());
             sending.await();
         });
     }
@@ -135,6 +147,25 @@ class ReadingPropertiesTest {
             assertEquals(Frame.ofText(Opcode.TEXT, "hell", false), ws.readFrame());
             assertEquals(Frame.ofText(Opcode.CONTINUATION, "o world", true), ws.readFrame());
         }
+    }
+
+    /**
+     * docs/observing.md's counts, over the same traffic: by the time the end mark is read,
+     * {@code stats()} counted every message, payload byte (text in UTF-8) and Pong the try sent,
+     * and nothing else.
+     */
+    private static void assertCounted(ServerTraffic traffic, ServerTraffic.Sending sending,
+                                      ConnectionStats before, ConnectionStats after) {
+        long bytes = sending.endMark().getBytes(StandardCharsets.UTF_8).length;
+        long pongs = 0;
+        for (ServerMessage message : traffic.messages()) {
+            bytes += message.payload().length;
+            pongs += message.controls().stream().filter(control -> !control.ping()).count();
+        }
+        assertEquals(traffic.messages().size() + 1, after.messagesReceived() - before.messagesReceived(),
+                "stats().messagesReceived: the messages and the end mark");
+        assertEquals(bytes, after.bytesReceived() - before.bytesReceived(), "stats().bytesReceived");
+        assertEquals(pongs, after.pongsReceived() - before.pongsReceived(), "stats().pongsReceived");
     }
 
     private static boolean isData(Frame frame) {

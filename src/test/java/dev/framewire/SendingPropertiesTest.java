@@ -42,7 +42,8 @@ import net.jqwik.api.statistics.Statistics;
  * docs/sending.md, as properties: whatever a user passes to a send, of whatever kind and size, cut
  * into frames wherever, the peer receives exactly that, and the caller's buffer is left as the
  * page says (position at the limit, everything else as it was; a {@code CharSequence} untouched).
- * Changing the buffer right after the send returned changes nothing the peer receives.
+ * Changing the buffer right after the send returned changes nothing the peer receives. And
+ * {@code stats()} counts exactly the frames, bytes and Pings sent (docs/observing.md).
  *
  * <p>The peer is a {@link RecordingPeer}, which records the client's frames byte for byte, and, for
  * one property, Jetty's echo server. One connection serves all tries of a property; a failed try
@@ -208,6 +209,7 @@ class SendingPropertiesTest {
         byte[] payload = GeneratedPayloads.bytes(size, seed);
         List<byte[]> fragments = cut(payload, cuts);
         recorded.run((ws, server) -> {
+            ConnectionStats before = ws.stats();
             List<ClientFrame> expected = new ArrayList<>();
             for (int i = 0; i <= fragments.size(); i++) {
                 sendControls(ws, controls, i, fragments.size(), expected);
@@ -217,6 +219,7 @@ class SendingPropertiesTest {
                     expected.add(ClientFrame.of(i == 0 ? BINARY : CONTINUATION, last, fragments.get(i)));
                 }
             }
+            assertCounted(before, ws.stats(), fragments.size(), payload.length, controls);
             WireAssertions.assertFrames(expected, server.next(expected.size()));
             recorded.endTry(ws, server);
         });
@@ -268,6 +271,7 @@ class SendingPropertiesTest {
         Statistics.label("a control frame between two fragments")
                 .collect(controls.stream().anyMatch(control -> control.goesBetween(fragments.size())));
         recorded.run((ws, server) -> {
+            ConnectionStats before = ws.stats();
             List<ClientFrame> expected = new ArrayList<>();
             String held = "";
             for (int i = 0; i <= fragments.size(); i++) {
@@ -283,6 +287,7 @@ class SendingPropertiesTest {
                     expected.add(ClientFrame.of(i == 0 ? TEXT : CONTINUATION, last, GeneratedPayloads.utf8(goesOut)));
                 }
             }
+            assertCounted(before, ws.stats(), fragments.size(), GeneratedPayloads.utf8(text).length, controls);
             List<ClientFrame> actual = new ArrayList<>(server.nextMessage());
             int lastData = 0;
             for (int i = 0; i < expected.size(); i++) {
@@ -390,6 +395,20 @@ class SendingPropertiesTest {
         }
         assertEquals(before, made.state(), "what the send left in the caller's CharSequence");
         made.scribbleIfMutable();
+    }
+
+    /**
+     * docs/observing.md's counts, over the same sends: one message of {@code frames} frames and
+     * {@code bytes} payload bytes (text in UTF-8, a surrogate pair held back over a cut counted
+     * once), and the Pings among {@code controls}, counted by the time the sends returned.
+     */
+    private static void assertCounted(ConnectionStats before, ConnectionStats after, int frames, long bytes,
+                                      List<Control> controls) {
+        assertEquals(1, after.messagesSent() - before.messagesSent(), "stats().messagesSent");
+        assertEquals(frames, after.framesSent() - before.framesSent(), "stats().framesSent: one per sendFrame");
+        assertEquals(bytes, after.bytesSent() - before.bytesSent(), "stats().bytesSent");
+        assertEquals(controls.stream().filter(control -> !control.pong()).count(),
+                after.pingsSent() - before.pingsSent(), "stats().pingsSent");
     }
 
     /** Sends the controls that go before fragment {@code i} of {@code fragments}, adding the frames expected. */
