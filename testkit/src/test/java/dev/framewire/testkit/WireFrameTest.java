@@ -14,11 +14,21 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 /**
  * The frame writer ({@link WireFrame#encode()}) and reader ({@link FrameReader}) byte for byte,
- * against the examples of RFC 6455, section 5.7, and the frames no example shows.
+ * against the examples of RFC 6455, section 5.7, and the frames no example shows; and, as
+ * properties, every frame the writer can make (any opcode, flags, key, length encoding and payload
+ * length around the encodings' boundaries) reads back as written, however the bytes are cut.
  */
 class WireFrameTest {
 
@@ -163,6 +173,116 @@ class WireFrameTest {
                 huge.getMessage());
     }
 
+    // ------------------------------------------------------------- properties
+
+    /** A frame as a test might write one, and what the reader must make of it. */
+    record Written(int opcode, boolean fin, int rsv, byte[] key, WireFrame.LengthEncoding encoding, byte[] payload) {
+
+        WireFrame frame() {
+            WireFrame frame = WireFrame.of(opcode, payload).fin(fin).rsv(rsv).lengthEncoding(encoding);
+            return key == null ? frame : frame.masked(key);
+        }
+
+        ClientFrame read() {
+            return new ClientFrame(opcode, fin, rsv, key != null, payload);
+        }
+
+        @Override
+        public String toString() {
+            return frame() + " of " + payload.length + " bytes, " + encoding + (key == null ? "" : ", key " + HexFormat.of().formatHex(key));
+        }
+    }
+
+    /** Payload lengths on both sides of each length encoding's limits, and any in between. */
+    private static Arbitrary<Integer> lengths() {
+        return Arbitraries.oneOf(Arbitraries.of(0, 1, 124, 125, 126, 127, 128, 65_535, 65_536, 65_537),
+                Arbitraries.integers().between(0, 300), Arbitraries.integers().between(0, 70_000));
+    }
+
+    @Provide
+    Arbitrary<Written> frames() {
+        Arbitrary<byte[]> keys = Arbitraries.bytes().array(byte[].class).ofSize(4).injectNull(0.3);
+        return Combinators.combine(Arbitraries.integers().between(0, 15), Arbitraries.of(true, false),
+                        Arbitraries.integers().between(0, 7), keys, Arbitraries.of(WireFrame.LengthEncoding.values()),
+                        lengths(), Arbitraries.longs())
+                .as((opcode, fin, rsv, key, encoding, length, seed) -> new Written(opcode, fin, rsv, key,
+                        fits(encoding, length) ? encoding : WireFrame.LengthEncoding.SHORTEST, pattern(length, seed)));
+    }
+
+    /** Whether {@code length} can be written in {@code encoding} and read back: 126 and 127 are markers in 7 bits. */
+    private static boolean fits(WireFrame.LengthEncoding encoding, int length) {
+        return switch (encoding) {
+            case BITS_7 -> length <= 125;
+            case BITS_16 -> length <= 0xFFFF;
+            default -> true;
+        };
+    }
+
+    @Property(tries = 300)
+    void everyFrameTheWriterMakesReadsBackAsWritten(@ForAll("frames") Written written) throws IOException {
+        byte[] wire = written.frame().encode();
+        int length = written.payload().length;
+        int lengthBytes = switch (written.encoding()) {
+            case SHORTEST -> length <= 125 ? 0 : length <= 0xFFFF ? 2 : 8;
+            case BITS_7 -> 0;
+            case BITS_16 -> 2;
+            case BITS_64 -> 8;
+        };
+        int header = 2 + lengthBytes + (written.key() != null ? 4 : 0);
+        assertEquals(header + written.payload().length, wire.length, "the frame's length: header, key, payload");
+        FrameReader reader = new FrameReader(new ByteArrayInputStream(wire));
+        assertEquals(written.read(), reader.read());
+        assertNull(reader.read(), "nothing after the frame");
+    }
+
+    @Property(tries = 200)
+    void framesOneAfterAnotherReadBackInOrderHoweverTheBytesAreCut(
+            @ForAll @Size(min = 1, max = 6) List<@net.jqwik.api.From("frames") Written> frames,
+            @ForAll @Size(max = 10) List<@IntRange(min = 1, max = 200_000) Integer> cuts) throws IOException {
+        byte[] wire = WireFrame.encode(frames.stream().map(Written::frame).toList());
+        int[] offsets = cuts.stream().mapToInt(cut -> cut % (wire.length + 1)).filter(cut -> cut > 0).sorted().distinct().toArray();
+        FrameReader reader = new FrameReader(new ChoppedStream(wire, offsets));
+        for (Written written : frames) {
+            assertEquals(written.read(), reader.read(), "the frames " + frames + " cut at " + Arrays.toString(offsets));
+        }
+        assertNull(reader.read(), "nothing after the frames");
+    }
+
+    /** Hands out its bytes in the pieces between {@code cuts}, as TCP may: a read never crosses a cut. */
+    private static final class ChoppedStream extends java.io.InputStream {
+        private final byte[] bytes;
+        private final int[] cuts;
+        private int position;
+
+        ChoppedStream(byte[] bytes, int[] cuts) {
+            this.bytes = bytes;
+            this.cuts = cuts;
+        }
+
+        @Override
+        public int read() {
+            return position < bytes.length ? bytes[position++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) {
+            if (position >= bytes.length) {
+                return -1;
+            }
+            int end = bytes.length;
+            for (int cut : cuts) {
+                if (cut > position) {
+                    end = cut;
+                    break;
+                }
+            }
+            int n = Math.min(length, end - position);
+            System.arraycopy(bytes, position, into, offset, n);
+            position += n;
+            return n;
+        }
+    }
+
     // ------------------------------------------------------------- writes and handshakes
 
     @Test
@@ -228,6 +348,12 @@ class WireFrameTest {
             bytes.put((byte) (i * 31 + 7));
         }
         return bytes.array();
+    }
+
+    private static byte[] pattern(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new java.util.Random(seed).nextBytes(bytes);
+        return bytes;
     }
 
     private static List<Integer> sizes(List<byte[]> writes) {
