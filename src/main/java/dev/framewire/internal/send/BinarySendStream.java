@@ -61,6 +61,11 @@ public final class BinarySendStream extends OutputStream implements SendStream {
     }
 
     @Override
+    public SentFrame frames() {
+        return SentFrame.BINARY_FRAME;
+    }
+
+    @Override
     public String toString() {
         return "a sendStream() message";
     }

@@ -295,7 +295,7 @@ public final class OutboundSender {
      * @throws IllegalStateException if a message or another stream is unfinished
      */
     public void openStream(SendStream stream) throws IOException {
-        acquireDataTurn(null, deadline(), SentFrame.BINARY_FRAME, 0);
+        acquireDataTurn(null, deadline(), stream.frames(), 0);
         try {
             requireOpen();
             if (openStream != null) {

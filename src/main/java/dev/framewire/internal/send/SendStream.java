@@ -6,4 +6,7 @@ package dev.framewire.internal.send;
  * {@code toString()} names it in messages ("sendStream()", "sendWriter()").
  */
 interface SendStream {
+
+    /** {@return what its frames are}: text or binary frames, as a send that waits to open it names them */
+    SentFrame frames();
 }

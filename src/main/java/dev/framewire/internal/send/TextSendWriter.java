@@ -119,6 +119,11 @@ public final class TextSendWriter extends Writer implements SendStream {
     }
 
     @Override
+    public SentFrame frames() {
+        return SentFrame.TEXT_FRAME;
+    }
+
+    @Override
     public String toString() {
         return "a sendWriter() message";
     }

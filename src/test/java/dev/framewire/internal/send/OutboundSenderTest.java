@@ -28,8 +28,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -380,6 +384,36 @@ class OutboundSenderTest {
                 .parked();
         ws.send(0).complete();
         assertEquals(true, ping.result());
+    }
+
+    /** Opening a send stream waits for the data slot like a send, and its SendWait event names the stream's frames. */
+    @Test
+    void aTextStreamThatWaitsToOpenIsATextFrameSendWait() throws Exception {
+        List<RecordedEvent> waits = new CopyOnWriteArrayList<>();
+        try (RecordingStream recording = new RecordingStream()) {
+            recording.enable("dev.framewire.SendWait").withThreshold(Duration.ZERO).withStackTrace();
+            recording.setReuse(false);
+            recording.onEvent(waits::add);
+            CountDownLatch flushed = new CountDownLatch(1);
+            recording.onFlush(flushed::countDown);
+            recording.startAsync();
+            assertTrue(flushed.await(20, TimeUnit.SECONDS), "the recording never flushed");
+
+            OutboundSender sender = sender(null);
+            Background binary = sending("binary", () -> sender.sendBinary(bytes(1), true, true));
+            awaitSends(1);
+            Background opening = Background.start("opening", () -> TextSendWriter.open(sender)).parked();
+            completeFor(0, binary);
+            opening.result();
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); // the stream flushes about once a second
+            while (waits.stream().noneMatch(e -> "slot".equals(e.getString("waitedFor"))) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            List<String> frames = waits.stream().filter(e -> "slot".equals(e.getString("waitedFor")))
+                    .map(e -> e.getString("frame")).toList();
+            assertEquals(List.of("text frame"), frames, "the slot waits recorded: " + waits);
+        }
     }
 
     @Test

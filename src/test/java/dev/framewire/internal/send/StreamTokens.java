@@ -11,9 +11,14 @@ final class StreamTokens {
     private StreamTokens() {
     }
 
-    /** {@return the token called {@code name}: the same one for the same name} */
+    /** {@return the token called {@code name}: the same one for the same name}; its frames are binary */
     static SendStream named(String name) {
         return TOKENS.computeIfAbsent(name, n -> new SendStream() {
+            @Override
+            public SentFrame frames() {
+                return SentFrame.BINARY_FRAME;
+            }
+
             @Override
             public String toString() {
                 return n;
