@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.framewire.CloseStatus;
 import dev.framewire.ConnectionClosedException;
+import dev.framewire.ConnectionStats;
 import dev.framewire.Opcode;
 import dev.framewire.ReadTimeoutException;
 import dev.framewire.internal.ConnectionState;
@@ -21,8 +22,13 @@ import dev.framewire.testing.Background;
 import dev.framewire.testing.FakeWebSocket;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ProtocolException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 
 import org.junit.jupiter.api.Test;
@@ -223,6 +229,75 @@ class ConnectionTest {
         assertEquals(1, w.reader.heldParts());
         Background other = Background.start("other", () -> w.reader.readFrame(NOW));
         assertEquals("two", ((Part) other.result()).text(), "the held part, from another thread");
+    }
+
+    // ------------------------------------------------------------------- ping(Duration)
+
+    @Test
+    void aPingReturnsTheRoundTripOfItsOwnPongAndStatsKeepIt() throws Exception {
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
+        assertEquals(Optional.empty(), w.connection.stats().lastRoundTrip());
+        Background pinger = Background.start("pinger", () -> w.connection.ping(Duration.ofSeconds(30)));
+        FakeWebSocket.spinUntil(() -> w.ws.sendCount() == 1, "the Ping was sent");
+        byte[] payload = w.ws.send(0).bytes;
+        w.ws.deliverPong(w.listener, ByteBuffer.wrap(new byte[] {1, 2, 3})); // someone else's Pong
+        assertFalse(pinger.isDone(), "a Pong that is not the Ping's own does not end the wait");
+        w.ws.deliverPong(w.listener, ByteBuffer.wrap(payload));
+        Duration roundTrip = (Duration) pinger.result();
+        assertTrue(roundTrip.toNanos() > 0, roundTrip.toString());
+        ConnectionStats stats = w.connection.stats();
+        assertEquals(Optional.of(roundTrip), stats.lastRoundTrip());
+        assertEquals(1, stats.pingsSent());
+        assertEquals(2, stats.pongsReceived());
+    }
+
+    @Test
+    void aPingWhosePongDoesNotComeTimesOutNamingTheTimeout() {
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
+        ReadTimeoutException e = assertThrows(ReadTimeoutException.class, () -> w.connection.ping(Duration.ofMillis(50)));
+        assertEquals("No Pong arrived within 50 ms", e.getMessage());
+        assertEquals(Duration.ofMillis(50), e.timeout());
+        assertEquals(Optional.empty(), w.connection.stats().lastRoundTrip());
+    }
+
+    @Test
+    void aPingThatCannotBeWrittenInTimeSaysSo() {
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
+        w.ws.autoComplete(false); // the JDK never finishes writing: a peer that stopped reading
+        ReadTimeoutException e = assertThrows(ReadTimeoutException.class, () -> w.connection.ping(Duration.ofMillis(50)));
+        assertEquals("The Ping could not even be written within 50 ms (is the peer reading?)", e.getMessage());
+        assertEquals(Duration.ofMillis(50), e.timeout());
+    }
+
+    @Test
+    void aPingWaitingWhenThePeerVanishesThrowsTheEndFromItsOwnStack() throws Exception {
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
+        Background pinger = Background.start("pinger", () -> w.connection.ping(Duration.ofSeconds(30)));
+        FakeWebSocket.spinUntil(() -> w.ws.sendCount() == 1, "the Ping was sent");
+        pinger.parked();
+        w.ws.deliverDrop(w.listener);
+        ConnectionClosedException e = pinger.failure(ConnectionClosedException.class);
+        assertEquals(new CloseStatus(1006, ""), e.closeStatus());
+        assertFalse(e.initiatedLocally());
+        assertEquals(w.state.ending().message(), e.getMessage());
+        assertTrue(Arrays.stream(e.getStackTrace()).anyMatch(frame -> frame.getMethodName().equals("ping")
+                        && frame.getClassName().equals(Connection.class.getName())),
+                "a fresh exception, thrown where ping() waited: " + Arrays.toString(e.getStackTrace()));
+    }
+
+    @Test
+    void anInterruptedPingSaysItsPingWentOutWholeAndKeepsTheInterrupt() throws Exception {
+        ConnectionOnFake w = new ConnectionOnFake(4, 100);
+        Background pinger = Background.start("pinger", () -> {
+            InterruptedIOException e = assertThrows(InterruptedIOException.class,
+                    () -> w.connection.ping(Duration.ofSeconds(30)));
+            return List.of(e.getMessage(), e.bytesTransferred, Thread.currentThread().isInterrupted());
+        });
+        FakeWebSocket.spinUntil(() -> w.ws.sendCount() == 1, "the Ping was sent");
+        pinger.parked().thread.interrupt();
+        assertEquals(List.of("Interrupted while waiting for a Pong (the Ping was sent)", w.ws.send(0).bytes.length, true),
+                pinger.result());
+        assertTrue(w.connection.isOpen(), "an interrupted ping leaves the connection as it was");
     }
 
     private static Part assertRead(ConnectionOnFake w) {
