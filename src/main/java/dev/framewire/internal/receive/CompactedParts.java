@@ -14,8 +14,15 @@ import java.util.Arrays;
  * heap with a message far under {@code maxMessageSize}.
  *
  * <p>Text is held as UTF-8, which is also what the size limit counts, so the array never grows
- * past the limit and the count is exact. A high surrogate at the very end of a part waits for its
- * low surrogate in the next one (the JDK decodes each part on its own).
+ * past the limit and the count is exact. The JDK hands over text in whole characters (its decoder
+ * keeps a character's incomplete bytes for the next part, {@code UTF8AccumulatingDecoder} in 17
+ * and 25), but this class does not rely on it: a part that ends inside a surrogate pair has its
+ * high surrogate wait for the low one in the next part, and a text that starts with a low
+ * surrogate (the rest of a pair whose first half a {@code readFrame} took) keeps it as it came,
+ * since UTF-8 has no form for it. (It was written as {@code '?'} until the property
+ * {@code MessageAssemblerTest.framesTakenInBetweenAndTheRestMakeTheMessage} found that the frames
+ * and the rest then no longer joined into the message.) Any other unpaired surrogate, which
+ * valid UTF-8 cannot hold, is written as {@code '?'}, as {@link String#getBytes} does.
  *
  * <p>The array doubles as it grows, but never past {@code limit}: the caller refuses a message
  * before it grows past the limit, so the array is at most the limit, and at most twice the
@@ -33,6 +40,7 @@ final class CompactedParts {
     private byte[] bytes = EMPTY;
     private int size;
     private char heldHighSurrogate; // text only; 0 when none
+    private char leadingLowSurrogate; // text only: the low half of a pair that starts the text; 0 when none
 
     /**
      * @param type        the message's type, {@link Opcode#TEXT} or {@link Opcode#BINARY}
@@ -54,9 +62,12 @@ final class CompactedParts {
                 : new BinaryPart(firstOpcode, toBytes(), false);
     }
 
-    /** {@return the bytes held: the payload, UTF-8 for text} (a held high surrogate not yet counted) */
+    /**
+     * {@return the bytes held: the payload, UTF-8 for text} (a held high surrogate not yet
+     * counted; a leading low surrogate counted as {@link Utf8#encodedLength} counts it, three)
+     */
     int size() {
-        return size;
+        return leadingLowSurrogate == 0 ? size : size + 3;
     }
 
     /** {@return the length of the array that holds the bytes}: what the heap pays, for tests of the bound */
@@ -71,11 +82,11 @@ final class CompactedParts {
      */
     long sizeWith(CharSequence text, long encodedLength) {
         if (heldHighSurrogate == 0) {
-            return size + encodedLength;
+            return size() + encodedLength;
         }
         boolean completesPair = text.length() > 0 && Character.isLowSurrogate(text.charAt(0));
         // encodedLength counted the lone low surrogate as 3 bytes; the pair takes 4 in all
-        return completesPair ? size + 4 + encodedLength - 3 : size + 1 + encodedLength;
+        return completesPair ? size() + 4 + encodedLength - 3 : size() + 1 + encodedLength;
     }
 
     /** Appends binary payload. */
@@ -94,9 +105,15 @@ final class CompactedParts {
      * lone surrogate, written as one {@code '?'}, as three.
      */
     void appendText(CharSequence text, long encodedLength) {
-        ensureRoom(sizeWith(text, encodedLength) - size);
+        ensureRoom(sizeWith(text, encodedLength) - size());
         int n = text.length();
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        if (n > 0 && size == 0 && heldHighSurrogate == 0 && leadingLowSurrogate == 0
+                && Character.isLowSurrogate(text.charAt(0))) {
+            leadingLowSurrogate = text.charAt(0); // the rest of a pair a readFrame took the first half of
+            i = 1;
+        }
+        for (; i < n; i++) {
             char c = text.charAt(i);
             if (heldHighSurrogate != 0) {
                 char high = heldHighSurrogate;
@@ -158,9 +175,15 @@ final class CompactedParts {
         return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
     }
 
-    /** {@return the text held, with a high surrogate still waiting for its pair at the end} */
+    /**
+     * {@return the text held, with a leading low surrogate at the start and a high surrogate still
+     * waiting for its pair at the end}
+     */
     String toText() {
         String text = new String(bytes, 0, size, StandardCharsets.UTF_8);
+        if (leadingLowSurrogate != 0) {
+            text = leadingLowSurrogate + text;
+        }
         return heldHighSurrogate == 0 ? text : text + heldHighSurrogate;
     }
 }
