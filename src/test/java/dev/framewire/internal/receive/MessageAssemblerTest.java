@@ -223,6 +223,70 @@ public class MessageAssemblerTest {
     }
 
     /**
+     * As a reader uses the assembler: a {@code readMessage} times out partway, {@code readFrame}
+     * takes some of the held parts (each call the oldest one; compacted parts all at once), and a
+     * {@code readMessage} goes on. The limit counts only what is still held and what comes after:
+     * the message is refused exactly when that, or the first parts alone, is more than the limit.
+     */
+    @Property(tries = 1500)
+    void theLimitCountsWhatAReadFrameLeftAndWhatCameAfter(@ForAll("messagesAsTheJdkCutsThem") Cut message,
+                                                          @ForAll @IntRange(min = 0, max = 1700) int limit,
+                                                          @ForAll @IntRange(min = 0, max = 300) int timedOutAfter,
+                                                          @ForAll @IntRange(min = 1, max = 400) int framesTaken)
+            throws Exception {
+        MessageAssembler assembler = new MessageAssembler(limit);
+        List<Inbound> parts = message.parts();
+        int k = timedOutAfter % parts.size();
+        long prefix = 0;
+        long taken = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            Inbound part = parts.get(i);
+            long size = sizeOf(part);
+            try {
+                Object result = add(assembler, part);
+                if (part.isLast()) {
+                    assertMessageOrRest(message, taken, result);
+                    assertTrue(message.size() - taken <= limit, "accepted " + (message.size() - taken) + " bytes past the limit of "
+                            + limit + ": " + message);
+                }
+            } catch (MessageTooLargeException refused) {
+                long counted = i <= k ? prefix + size : message.size() - taken; // the most it can hold at this part
+                assertTrue(counted > limit, "refused at part #" + i + " (" + refused.size() + " bytes counted) within the limit of "
+                        + limit + ": " + message + ", " + taken + " bytes taken by readFrame");
+                assertLoansEnded(parts.subList(0, i + 1));
+                return;
+            }
+            prefix += size;
+            if (i == k && !part.isLast()) {
+                for (int f = 0; f < framesTaken && assembler.holdsParts(); f++) {
+                    Part frame = assembler.takeOldest().toFrame(RESULTS);
+                    taken += message.text() ? frame.text().getBytes(StandardCharsets.UTF_8).length : frame.bytes().length;
+                }
+            }
+        }
+        assertLoansEnded(parts);
+    }
+
+    private static long sizeOf(Inbound part) {
+        if (part instanceof TextPart text) {
+            return text.encodedLength();
+        }
+        return ((BinaryPart) part).bytes().length;
+    }
+
+    /** The rest of the message after {@code taken} bytes went to readFrame: the tail of its payload. */
+    private static void assertMessageOrRest(Cut message, long taken, Object result) {
+        if (message.text()) {
+            byte[] utf8 = message.chars().getBytes(StandardCharsets.UTF_8);
+            assertEquals(new String(utf8, (int) taken, utf8.length - (int) taken, StandardCharsets.UTF_8), result,
+                    message + " after " + taken + " bytes went to readFrame");
+        } else {
+            assertArrayEquals(java.util.Arrays.copyOfRange(message.bytes(), (int) taken, message.bytes().length), (byte[]) result,
+                    message + " after " + taken + " bytes went to readFrame");
+        }
+    }
+
+    /**
      * The shrunk failure of {@link #framesTakenInBetweenAndTheRestMakeTheMessage}: a readFrame took
      * the parts up to a pair's high half, and the rest, which starts with the low half, came in
      * enough small parts to be compacted: the low half came back as '?'.
