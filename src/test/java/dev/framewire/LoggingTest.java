@@ -1,10 +1,15 @@
 package dev.framewire;
 
+import static dev.framewire.testing.Clients.WAIT;
+import static dev.framewire.testing.Clients.scripted;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.framewire.testing.EchoServerExtension;
 import dev.framewire.testing.LogRecorder;
+import dev.framewire.testkit.ScriptedServer;
+import dev.framewire.testkit.WireFrame;
 
 import java.time.Duration;
 import java.util.List;
@@ -68,6 +73,30 @@ class LoggingTest {
     }
 
     @Test
+    void traceTellsOfEveryKindOfFrameBothWaysAndDebugOfTheEnd() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+                c.readUntil(WireFrame.PONG);
+                c.sendBinary(new byte[3]);
+                c.sendPing("hi");
+                c.echoUntilClosed(); // answers the keepalive's Pings
+            });
+             FrameSocket ws = scripted().keepAlive(Duration.ofMillis(100), Duration.ofSeconds(10)).connect(server.uri())) {
+            ws.sendPong(new byte[] {7});
+            assertEquals(3, ws.readMessage().bytes().length);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!logged(Level.FINER, ">> PING fin ") && System.nanoTime() < deadline) {
+                Thread.sleep(20); // the keepalive pings after 100 ms without a frame from the peer
+            }
+            ws.abort();
+        }
+        assertLogged(Level.FINER, ">> PONG fin 1 bytes");
+        assertLogged(Level.FINER, "<< BINARY fin 3 bytes");
+        assertLogged(Level.FINER, "<< PING fin 2 bytes");
+        assertLogged(Level.FINER, ">> PING fin ");
+        assertLogged(Level.FINE, "Connection ended: This side aborted the connection");
+    }
+
+    @Test
     void payloadsAreLoggedOnlyWhenTheUserOptsIn() throws Exception {
         System.setProperty("dev.framewire.logPayloads", "true");
         try (FrameSocket ws = FrameSocket.newBuilder().readTimeout(Duration.ofSeconds(10)).connect(server.uri())) {
@@ -92,8 +121,12 @@ class LoggingTest {
         assertLogged(Level.FINE, "Handshake failed");
     }
 
+    private boolean logged(Level level, String fragment) {
+        return records.stream().anyMatch(r -> r.getLevel().equals(level) && r.getMessage().contains(fragment));
+    }
+
     private void assertLogged(Level level, String fragment) {
-        assertTrue(records.stream().anyMatch(r -> r.getLevel().equals(level) && r.getMessage().contains(fragment)),
+        assertTrue(logged(level, fragment),
                 () -> "no " + level + " line containing \"" + fragment + "\" in " + records.stream()
                         .map(r -> r.getLevel() + " " + r.getMessage()).toList());
     }

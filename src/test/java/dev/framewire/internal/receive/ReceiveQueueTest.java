@@ -400,9 +400,13 @@ class ReceiveQueueTest {
         long before = System.nanoTime();
         w.ws.deliverBinary(w.listener, new byte[] {1}, true);
         assertEquals(0, w.queue.demandWithheldSince(), "room for one more: the JDK still has demand");
+        long beforeItFilled = System.nanoTime();
         w.ws.deliverBinary(w.listener, new byte[] {2}, true);
         long since = w.queue.demandWithheldSince();
         assertTrue(since != 0 && since - before >= 0, "full since it filled: " + since);
+        assertTrue(since - beforeItFilled >= 0, "stamped when the last slot filled, not at an earlier part: " + since);
+        assertEquals(since, w.queue.demandWithheldSince(), "the same time, asked again: the fill's, not the clock's");
+        assertEquals(w.queue.capacity(), w.queue.held() + w.ws.outstanding());
         assertEquals(0, w.ws.outstanding());
         w.reader.readFrame(NOW);
         assertEquals(0, w.queue.demandWithheldSince(), "a reader took a part: demand again");

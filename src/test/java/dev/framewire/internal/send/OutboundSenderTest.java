@@ -50,10 +50,11 @@ class OutboundSenderTest {
     private final FakeWebSocket ws = new FakeWebSocket();
     private final ConnectionState state = new ConnectionState();
     private final List<Ending> aborts = new CopyOnWriteArrayList<>();
+    private final SendCounts counts = new SendCounts();
 
     /** A sender whose abort only records the ending (the connection stays usable for the test). */
     private OutboundSender sender(Duration sendTimeout) {
-        return new OutboundSender(ws, state, sendTimeout, aborts::add, ConnectionOnFake.LOG, new SendCounts(),
+        return new OutboundSender(ws, state, sendTimeout, aborts::add, ConnectionOnFake.LOG, counts,
                 ConnectionOnFake.EVENTS);
     }
 
@@ -206,6 +207,111 @@ class OutboundSenderTest {
         ConnectionClosedException closed = send.failure(ConnectionClosedException.class);
         assertEquals(new CloseStatus(1001, "going away"), closed.closeStatus());
         assertTrue(aborts.isEmpty(), "the JDK is answering the peer's Close: no abort");
+    }
+
+    @Test
+    void aSendFailingOnceThisSidesCloseReachedTheJdkIsRefusedNotAborted() throws Exception {
+        OutboundSender sender = endingSender(null);
+        Background send = sending("send", () -> sender.sendText("late", true, true));
+        awaitSends(1);
+        // The Close went to the JDK between this send's checks and its start; the JDK refuses
+        // the send because its output is closed. That is a refusal, not a broken connection.
+        assertTrue(state.claimClose(new CloseStatus(1000, "bye")));
+        ws.send(0).fail(new IOException("Output closed"));
+        ConnectionClosedException refused = send.failure(ConnectionClosedException.class);
+        assertEquals(state.sendRefusal().getMessage(), refused.getMessage());
+        assertTrue(refused.initiatedLocally());
+        assertTrue(aborts.isEmpty(), "this side's closing handshake goes on: no abort");
+        assertFalse(ws.aborted());
+    }
+
+    @Test
+    void theClosesOwnFailureStillAborts() throws Exception {
+        OutboundSender sender = endingSender(null);
+        Background close = sending("close", () -> sender.sendClose(1000, "bye"));
+        awaitSends(1);
+        ws.send(0).fail(new IOException("Broken pipe"));
+        close.failure(ConnectionClosedException.class);
+        assertEquals(1, aborts.size(), "the Close itself failed: the connection is broken");
+        assertTrue(ws.aborted());
+    }
+
+    // ------------------------------------------------------------------- waits, counted
+
+    @Test
+    void aWaitForTheSlotIsCountedInSendWaited() throws Exception {
+        OutboundSender sender = sender(null);
+        assertTrue(sender.trySendPing(bytes(1)), "a keepalive Ping: it holds the control slot until written, and waits for nothing");
+        assertEquals(0, counts.waitedNanos());
+        Background pong = sending("pong", () -> sender.sendPong(bytes(2))).parked();
+        assertEquals(1, ws.sendCount(), "the Pong waits for the Ping's slot");
+        ws.autoComplete(true); // the Pong's own write then waits for nothing
+        completeFor(0, pong);
+        assertTrue(counts.waitedNanos() > 0, "the Pong's wait for the slot");
+        assertEquals(Kind.PONG, ws.send(1).kind);
+    }
+
+    @Test
+    void aWaitForTheWriteIsCountedInSendWaited() throws Exception {
+        OutboundSender sender = sender(null);
+        Background pong = sending("pong", () -> sender.sendPong(bytes(2)));
+        awaitSends(1);
+        pong.parked();
+        completeFor(0, pong);
+        assertTrue(counts.waitedNanos() > 0, "the Pong's wait for the JDK's write");
+    }
+
+    @Test
+    void aWaitForAnotherThreadsMessageIsCountedInSendWaited() throws Exception {
+        ws.autoComplete(true); // no send waits for a write or a slot here, only for the turn
+        OutboundSender sender = sender(null);
+        CountDownLatch finish = new CountDownLatch(1);
+        Background owner = Background.start("owner", () -> {
+            sender.sendText("a", false, false);
+            finish.await();
+            sender.sendText("b", true, false);
+            return null;
+        });
+        FakeWebSocket.spinUntil(() -> ws.sendCount() == 1, "the owner's first frame");
+        Background other = sending("other", () -> sender.sendText("whole", true, true)).parked();
+        assertEquals(0, counts.waitedNanos());
+        finish.countDown();
+        owner.result();
+        other.result();
+        assertTrue(counts.waitedNanos() > 0, "the other thread's wait for its turn");
+        assertEquals(List.of("a", "b", "whole"), ws.sends().stream().map(send -> send.text).toList());
+    }
+
+    @Test
+    void aPingForARoundTripWaitsForTheControlSlotAndTheWriteWithinItsTime() throws Exception {
+        OutboundSender sender = sender(null);
+        assertTrue(sender.trySendPing(bytes(1)));
+        assertFalse(sender.sendPingWithin(bytes(2), TimeUnit.MILLISECONDS.toNanos(50)),
+                "the slot stays taken: not written within 50 ms");
+        assertEquals(1, ws.sendCount(), "and not sent");
+        long waitedForTheSlot = counts.waitedNanos();
+        assertTrue(waitedForTheSlot > 0);
+
+        Background ping = Background.start("ping", () -> sender.sendPingWithin(bytes(3), Long.MAX_VALUE / 2)).parked();
+        ws.send(0).complete(); // the slot is free: the Ping goes, and waits for its write
+        awaitSends(2);
+        assertEquals(Kind.PING, ws.send(1).kind);
+        ping.parked();
+        ws.send(1).complete();
+        assertEquals(true, ping.result());
+        assertTrue(counts.waitedNanos() > waitedForTheSlot, "the waits for the slot and for the write");
+    }
+
+    @Test
+    void aStreamsFrameIsHandedOverWhenTheJdkHasIt() throws Exception {
+        ws.autoComplete(true);
+        OutboundSender sender = sender(null);
+        SendStream writer = StreamTokens.named("a writer");
+        sender.openStream(writer);
+        List<String> handedOver = new ArrayList<>();
+        sender.streamText(writer, "a", false, () -> handedOver.add("a"));
+        sender.streamText(writer, "b", true, () -> handedOver.add("b"));
+        assertEquals(List.of("a", "b"), handedOver, "the stream may reuse its buffer once each frame is handed over");
     }
 
     @Test
