@@ -28,6 +28,11 @@ public class StreamOwnerStress {
     private final Sending s = new Sending();
     private final SendStream stream = new SendStream() {
         @Override
+        public SentFrame frames() {
+            return SentFrame.BINARY_FRAME;
+        }
+
+        @Override
         public String toString() {
             return "the test's stream";
         }
